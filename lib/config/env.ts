@@ -1,0 +1,83 @@
+/**
+ * The one place that reads process.env. Everything else receives a `Config` (or a slice of it)
+ * as an argument, so tests and processes can build their own.
+ */
+import { z } from "zod";
+
+const booleanish = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/waymark"),
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Base URL the console is reached at (used in printed links and Origin checks) */
+  WAYMARK_PUBLIC_URL: z.string().url().optional(),
+  WAYMARK_ADMIN_API_KEY: z.string().min(20).optional(),
+  WAYMARK_ADMIN_EMAIL: z.string().email().optional(),
+  WAYMARK_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Prefix for BullMQ keys in Redis; tests give each file its own */
+  WAYMARK_QUEUE_PREFIX: z.string().min(1).default("waymark"),
+  /** Worker concurrency (run ticks processed at once by one worker process) */
+  WAYMARK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  /** How long a claimed run stays leased without a heartbeat */
+  WAYMARK_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often the reconciler looks for runs whose lease expired or whose wake-up was lost */
+  WAYMARK_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  /** A queued run with no progress for this long is re-enqueued by the reconciler */
+  WAYMARK_STALE_QUEUED_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Workers that may die in the same step before the run is dead-lettered */
+  WAYMARK_MAX_CRASHES_PER_STEP: z.coerce.number().int().min(1).default(3),
+  /** Grace period for in-flight ticks on SIGTERM */
+  WAYMARK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Retry backoffs up to this long wait in-process; longer ones end the tick and use a delayed job */
+  WAYMARK_INLINE_RETRY_MAX_MS: z.coerce.number().int().min(0).default(2_000),
+  /** Demo LLM provider: fixed port (0 = pick a free one) */
+  WAYMARK_DEMO_PROVIDER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Demo LLM provider: artificial latency per completion */
+  WAYMARK_DEMO_LLM_LATENCY_MS: z.coerce.number().int().min(0).default(150),
+  /** Demo tools: artificial latency per tool call */
+  WAYMARK_DEMO_TOOL_LATENCY_MS: z.coerce.number().int().min(0).default(200),
+  /** Capture prompt and completion content on spans (off by default, per the GenAI conventions) */
+  WAYMARK_CAPTURE_CONTENT: booleanish.default(false),
+  WAYMARK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
+  OTEL_SEMCONV_STABILITY_OPT_IN: z.string().optional(),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses an environment (process.env by default). Throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration in the environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+/** The process-wide configuration, parsed once. */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** The raw process environment, for spawning child processes with an extended environment. */
+export function processEnv(): NodeJS.ProcessEnv {
+  return process.env;
+}
