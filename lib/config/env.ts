@@ -51,6 +51,10 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
   OTEL_SEMCONV_STABILITY_OPT_IN: z.string().optional(),
+  /** Console session lifetime from sign-in (absolute expiry) */
+  WAYMARK_SESSION_TTL_MS: z.coerce.number().int().min(60_000).default(43_200_000),
+  /** A console session unused for this long ends (idle expiry); the console's polling counts as use */
+  WAYMARK_SESSION_IDLE_MS: z.coerce.number().int().min(60_000).default(7_200_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

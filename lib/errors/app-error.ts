@@ -16,7 +16,8 @@ export type ErrorCode =
   | "unprocessable"
   | "rate_limited"
   | "unavailable"
-  | "internal";
+  | "internal"
+  | "unsupported_media_type";
 
 export interface ValidationIssue {
   /** Dotted path of the offending field, e.g. "input.weightKg" */

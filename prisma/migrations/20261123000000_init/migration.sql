@@ -66,12 +66,15 @@ CREATE TABLE "journal_entries" (
     "started_at" TIMESTAMPTZ(3) NOT NULL,
     "finished_at" TIMESTAMPTZ(3),
     "provider" TEXT,
+    "request_model" TEXT,
     "model" TEXT,
     "input_tokens" INTEGER,
     "output_tokens" INTEGER,
     "cost_usd" DECIMAL(14,6),
     "finish_reason" TEXT,
     "latency_ms" INTEGER,
+    "response_id" TEXT,
+    "server_address" TEXT,
     CONSTRAINT "journal_entries_pkey" PRIMARY KEY ("id")
 );
 CREATE UNIQUE INDEX "journal_entries_run_id_step_id_key" ON "journal_entries"("run_id", "step_id");

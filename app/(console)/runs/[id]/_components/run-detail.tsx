@@ -1,0 +1,103 @@
+"use client";
+/**
+ * The run page's live part: polls the run every second until it reaches a terminal status, and
+ * rebuilds the timeline (a pure projection) with a ticking `now` so running bars grow.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { buildTimeline, isTerminalRunStatus } from "../../../../../lib/timeline/build-timeline";
+import { runQuery } from "../../../../_queries/runs";
+import { JsonViewer } from "../../../../_ui/json-viewer";
+import { ErrorState } from "../../../../_ui/states";
+import { useNow } from "../../../../_ui/time";
+import { RunHeader } from "./run-header";
+import { StepDetail } from "./step-detail";
+import { Timeline } from "./timeline";
+import styles from "./run-detail.module.css";
+
+/** Poll while the run can still change. @defaultValue 1_000 */
+const LIVE_POLL_MS = 1_000;
+
+export function RunDetail({ runId, requestedByLabel, canCancel }: { runId: string; requestedByLabel: string | null; canCancel: boolean }) {
+  const query = useQuery({
+    ...runQuery(runId),
+    refetchInterval: (q) => (q.state.data && isTerminalRunStatus(q.state.data.run.status) ? false : LIVE_POLL_MS),
+    refetchIntervalInBackground: false,
+  });
+  const run = query.data?.run;
+  const live = run ? !isTerminalRunStatus(run.status) : false;
+  const now = useNow(500, live);
+  const timeline = useMemo(() => (run ? buildTimeline(run, new Date(now)) : null), [run, now]);
+  const [selected, setSelected] = useState<string | null>(null);
+
+  if (!run || !timeline) {
+    return query.isError ? (
+      <ErrorState title="This run could not be loaded" message={query.error.message} />
+    ) : null;
+  }
+
+  const selectedStep = run.steps.find((step) => step.id === selected) ?? defaultStep(run.steps);
+
+  return (
+    <div className="stack">
+      <RunHeader run={run} requestedByLabel={requestedByLabel} canCancel={canCancel} live={live} now={now} />
+      {query.isError ? (
+        <p className="callout callout-warn" role="status">
+          Live updates paused: {query.error.message}
+        </p>
+      ) : null}
+      <div className={styles.body}>
+        <section className={`card ${styles.timelineCard}`} aria-labelledby="timeline-title">
+          <div className="card-header">
+            <h2 id="timeline-title" className="section-title">Timeline</h2>
+            <span className="muted">
+              {timeline.totals.steps} {timeline.totals.steps === 1 ? "step" : "steps"} · {timeline.totals.attempts} attempts
+              {timeline.totals.failedAttempts > 0 ? ` · ${timeline.totals.failedAttempts} failed` : ""}
+            </span>
+          </div>
+          <Timeline timeline={timeline} selectedStepId={selectedStep?.id ?? null} onSelect={setSelected} runStatus={run.status} />
+        </section>
+        <aside className={styles.detail} aria-label="Step detail">
+          {selectedStep ? (
+            <StepDetail key={selectedStep.id} step={selectedStep} live={live} now={now} />
+          ) : (
+            <div className="card card-body muted">Select a step on the timeline to see its input, output and attempts.</div>
+          )}
+        </aside>
+      </div>
+      <div className="two-col">
+        <section className="card" aria-labelledby="run-input">
+          <div className="card-header">
+            <h2 id="run-input" className="section-title">Run input</h2>
+          </div>
+          <div className="card-body">
+            <JsonViewer value={run.input} label="Run input" expandDepth={2} />
+          </div>
+        </section>
+        <section className="card" aria-labelledby="run-output">
+          <div className="card-header">
+            <h2 id="run-output" className="section-title">Run output</h2>
+          </div>
+          <div className="card-body">
+            {run.output === null ? (
+              <p className="muted">{live ? "No output yet: the run has not finished." : "This run ended without an output."}</p>
+            ) : (
+              <JsonViewer value={run.output} label="Run output" expandDepth={2} />
+            )}
+          </div>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+/** What a person most likely wants to see: the step that is waiting, running or failed; else the last one. */
+function defaultStep<T extends { status: string; seq: number }>(steps: T[]): T | undefined {
+  const sorted = [...steps].sort((a, b) => a.seq - b.seq);
+  return (
+    sorted.find((s) => s.status === "waiting") ??
+    sorted.find((s) => s.status === "running") ??
+    sorted.find((s) => s.status === "failed") ??
+    sorted.at(-1)
+  );
+}

@@ -1,0 +1,169 @@
+"use client";
+/**
+ * One step in full: facts, LLM call, approval decision, every attempt with its error, and the
+ * recorded input and output (JSON viewer; completion text as plain text).
+ */
+import type { Json } from "../../../../../lib/engine/types";
+import type { StepView } from "../../../../../lib/data/views";
+import { formatCount, formatDuration, formatUsd } from "../../../../_ui/format";
+import { KIND_LABELS, StepKindIcon } from "../../../../_ui/icons";
+import { JsonViewer } from "../../../../_ui/json-viewer";
+import { LongText } from "../../../../_ui/long-text";
+import { StatusBadge } from "../../../../_ui/status-badge";
+import { LocalTime } from "../../../../_ui/time";
+import styles from "./run-detail.module.css";
+
+export function StepDetail({ step, live, now }: { step: StepView; live: boolean; now: number }) {
+  const end = step.finishedAt ? Date.parse(step.finishedAt) : live ? now : null;
+  const duration = end === null ? "–" : formatDuration(end - Date.parse(step.startedAt));
+  const completion = llmText(step.output);
+  const approval = step.approval;
+  const status = approval && approval.status !== "pending" ? approval.status : step.status;
+
+  return (
+    <div className={`card ${styles.stepCard}`}>
+      <div className="card-header">
+        <h2 className={`section-title ${styles.stepTitle}`}>
+          <StepKindIcon kind={step.kind} />
+          <span className="mono truncate">{step.id}</span>
+        </h2>
+        <StatusBadge status={status} />
+      </div>
+      <div className="card-body stack">
+        <dl className="kv">
+          <dt>Kind</dt>
+          <dd>{KIND_LABELS[step.kind]}{step.sideEffect ? " · has side effects" : ""}</dd>
+          <dt>Position</dt>
+          <dd className="num">#{step.seq}</dd>
+          <dt>Started</dt>
+          <dd><LocalTime iso={step.startedAt} /></dd>
+          <dt>Finished</dt>
+          <dd>{step.finishedAt ? <LocalTime iso={step.finishedAt} /> : <span className="muted">not yet</span>}</dd>
+          <dt>Duration</dt>
+          <dd className="num">{duration}</dd>
+          {step.kind === "step" || step.kind === "llm" ? (
+            <>
+              <dt>Attempts</dt>
+              <dd className="num">{Math.max(step.attempts, step.attemptHistory.length)}</dd>
+            </>
+          ) : null}
+          {step.wakeAt && !step.finishedAt ? (
+            <>
+              <dt>{step.kind === "sleep" ? "Wakes at" : step.kind === "approval" ? "Times out" : "Next retry"}</dt>
+              <dd><LocalTime iso={step.wakeAt} /></dd>
+            </>
+          ) : null}
+        </dl>
+
+        {step.usage ? (
+          <section aria-label="LLM call" className="stack-sm">
+            <h3>LLM call</h3>
+            <dl className="kv">
+              <dt>Model</dt>
+              <dd className="mono">{step.usage.model ?? "–"}</dd>
+              <dt>Provider</dt>
+              <dd>{step.usage.provider ?? "–"}</dd>
+              <dt>Tokens</dt>
+              <dd className="num">
+                {formatCount(step.usage.inputTokens)} in · {formatCount(step.usage.outputTokens)} out
+              </dd>
+              <dt>Cost</dt>
+              <dd className="num">{formatUsd(step.usage.costUsd)}</dd>
+              <dt>Finish reason</dt>
+              <dd>{step.usage.finishReason ?? "–"}</dd>
+              {step.usage.latencyMs !== null ? (
+                <>
+                  <dt>Latency</dt>
+                  <dd className="num">{formatDuration(step.usage.latencyMs)}</dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+        ) : null}
+
+        {approval ? (
+          <section aria-label="Decision" className="stack-sm">
+            <h3>Decision</h3>
+            <p>{approval.summary}</p>
+            <dl className="kv">
+              <dt>Status</dt>
+              <dd><StatusBadge status={approval.status} /></dd>
+              <dt>Decided by</dt>
+              <dd>{approval.decidedBy ?? <span className="muted">nobody yet</span>}</dd>
+              <dt>Decided at</dt>
+              <dd>{approval.decidedAt ? <LocalTime iso={approval.decidedAt} /> : <span className="muted">–</span>}</dd>
+              <dt>Comment</dt>
+              <dd>{approval.comment ? <span className="text-pre" style={{ fontFamily: "inherit" }}>{approval.comment}</span> : <span className="muted">none</span>}</dd>
+              {approval.expiresAt ? (
+                <>
+                  <dt>Expires</dt>
+                  <dd><LocalTime iso={approval.expiresAt} /></dd>
+                </>
+              ) : null}
+            </dl>
+            {approval.status === "pending" ? <a href={`/approvals#approval-${approval.id}`}>Decide in the inbox →</a> : null}
+          </section>
+        ) : null}
+
+        {step.attemptHistory.length > 1 || step.attemptHistory.some((a) => a.error) ? (
+          <section aria-label="Attempts" className="stack-sm">
+            <h3>Attempts</h3>
+            <ol className={styles.attempts}>
+              {step.attemptHistory.map((attempt) => (
+                <li key={attempt.attempt}>
+                  <div className="row">
+                    <span className="num">#{attempt.attempt}</span>
+                    <StatusBadge status={attempt.status} />
+                    <span className="muted num">
+                      {attempt.finishedAt ? formatDuration(Date.parse(attempt.finishedAt) - Date.parse(attempt.startedAt)) : "running"}
+                    </span>
+                    <span className="faint"><LocalTime iso={attempt.startedAt} timeOnly /></span>
+                  </div>
+                  {attempt.error ? (
+                    <p className={`field-error ${styles.attemptError}`}>
+                      {attempt.error.name}: {attempt.error.message}
+                    </p>
+                  ) : null}
+                </li>
+              ))}
+            </ol>
+          </section>
+        ) : null}
+
+        {step.error ? (
+          <div className="callout callout-error">
+            <strong>{step.error.reason ? step.error.reason.replaceAll("_", " ") : "Error"}</strong>
+            <div className="text-pre">
+              {step.error.name}: {step.error.message}
+            </div>
+          </div>
+        ) : null}
+
+        {completion !== null ? (
+          <section aria-label="Completion" className="stack-sm">
+            <h3>Completion</h3>
+            <LongText text={completion} label="Completion text" />
+          </section>
+        ) : null}
+
+        <section aria-label="Step input" className="stack-sm">
+          <h3>Input</h3>
+          {step.input === null ? <p className="muted">No input recorded.</p> : <JsonViewer value={step.input} label="Step input" expandDepth={2} />}
+        </section>
+        <section aria-label="Step output" className="stack-sm">
+          <h3>Output</h3>
+          {step.output === null ? (
+            <p className="muted">{step.finishedAt ? "No output." : "No output yet."}</p>
+          ) : (
+            <JsonViewer value={step.output} label="Step output" expandDepth={2} />
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function llmText(output: Json | null): string | null {
+  if (output && typeof output === "object" && !Array.isArray(output) && typeof output.text === "string") return output.text;
+  return null;
+}

@@ -1,0 +1,158 @@
+/** One workflow: each version's steps as seen in runs, run counts, failure rate, input schema, and a Start run form. */
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { hasRole, requireActor } from "../../../../lib/auth/current-actor";
+import { getControl, getDb } from "../../../../lib/control";
+import { getVersionStats, RUN_STATUSES, type VersionStats } from "../../../../lib/data/console-queries";
+import type { WorkflowVersionView } from "../../../../lib/data/views";
+import { formatPercent } from "../../../_ui/format";
+import { KIND_LABELS, StepKindIcon } from "../../../_ui/icons";
+import { JsonViewer } from "../../../_ui/json-viewer";
+import { PageHeader } from "../../../_ui/page-header";
+import { StatusBadge } from "../../../_ui/status-badge";
+import { RelativeTime } from "../../../_ui/time";
+import { StartRunForm } from "../_form/start-run-form";
+import styles from "../workflows.module.css";
+
+type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).name) };
+}
+
+export default async function WorkflowPage({ params, searchParams }: Props) {
+  const actor = await requireActor("viewer");
+  const name = decodeURIComponent((await params).name);
+  const control = await getControl();
+  const [workflows, stats] = await Promise.all([control.listWorkflows(actor), getVersionStats(await getDb(), name)]);
+  const workflow = workflows.find((w) => w.name === name);
+  if (!workflow) notFound();
+
+  const requested = Number((await searchParams).version);
+  const registered = workflow.versions.filter((v) => v.registered);
+  const formVersion = registered.find((v) => v.version === requested) ?? registered[0] ?? null;
+  const canStart = hasRole(actor, "operator");
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={<><Link href="/workflows">Workflows</Link> /</>}
+        title={workflow.name}
+        description={workflow.versions[0]?.description ?? undefined}
+        actions={<Link href={`/runs?workflow=${encodeURIComponent(workflow.name)}`} className="btn">View runs</Link>}
+      />
+      <div className={styles.layout}>
+        <div className="stack">
+          {workflow.versions.map((version) => (
+            <VersionSection
+              key={version.version}
+              workflowName={workflow.name}
+              version={version}
+              stats={stats.find((s) => s.version === version.version)}
+              selected={version.version === formVersion?.version}
+            />
+          ))}
+        </div>
+        <aside className={styles.formColumn} aria-label="Start a run">
+          <section className="card">
+            <div className="card-header">
+              <h2 className="section-title">Start a run</h2>
+              {formVersion ? <span className="badge tone-accent">v{formVersion.version}</span> : null}
+            </div>
+            <div className="card-body">
+              {!formVersion ? (
+                <p className="muted">No version of this workflow is registered in this process, so it cannot be started here.</p>
+              ) : !canStart ? (
+                <p className="muted">
+                  Starting runs needs the operator role; you are signed in as {actor.role}. Ask an admin for access.
+                </p>
+              ) : (
+                <StartRunForm key={formVersion.version} workflow={workflow.name} version={formVersion.version} inputSchema={formVersion.inputSchema} />
+              )}
+            </div>
+          </section>
+        </aside>
+      </div>
+    </>
+  );
+}
+
+function VersionSection({ workflowName, version, stats, selected }: {
+  workflowName: string;
+  version: WorkflowVersionView;
+  stats: VersionStats | undefined;
+  selected: boolean;
+}) {
+  const runsHref = (status?: string) =>
+    `/runs?workflow=${encodeURIComponent(workflowName)}&version=${version.version}${status ? `&status=${status}` : ""}`;
+  return (
+    <section className="card" aria-labelledby={`version-${version.version}`} data-selected={selected}>
+      <div className="card-header">
+        <div className="row">
+          <h2 id={`version-${version.version}`} className="section-title">Version {version.version}</h2>
+          {version.registered ? <span className="badge tone-accent">registered</span> : <span className="badge tone-neutral">not loaded here</span>}
+          {version.hash ? <span className="mono faint" title="Definition hash">{version.hash.slice(0, 12)}</span> : null}
+        </div>
+        {version.registered && !selected ? (
+          <Link href={`/workflows/${encodeURIComponent(workflowName)}?version=${version.version}`} className="btn btn-sm">
+            Use this version
+          </Link>
+        ) : null}
+      </div>
+      <div className="card-body stack">
+        <div className={styles.statsRow}>
+          <div className={styles.bigStat}>
+            <span className="muted">Runs</span>
+            <Link href={runsHref()} className={`${styles.bigNumber} num`}>{stats?.totalRuns ?? 0}</Link>
+          </div>
+          <div className={styles.bigStat}>
+            <span className="muted">Failure rate</span>
+            <span className={`${styles.bigNumber} num`} data-bad={(stats?.failureRate ?? 0) > 0}>{formatPercent(stats?.failureRate ?? null)}</span>
+          </div>
+          <div className={styles.bigStat}>
+            <span className="muted">Last run</span>
+            <span>{stats?.lastRunAt ? <RelativeTime iso={stats.lastRunAt} /> : "never"}</span>
+          </div>
+          <ul className={styles.statusCounts} aria-label="Runs by status">
+            {RUN_STATUSES.map((status) => (
+              <li key={status}>
+                <Link href={runsHref(status)} className={styles.statusCount}>
+                  <StatusBadge status={status} />
+                  <span className="num">{stats?.runsByStatus[status] ?? 0}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+
+        <div className="stack-sm">
+          <h3>Steps seen in runs</h3>
+          {stats && stats.steps.length > 0 ? (
+            <ol className={styles.steps}>
+              {stats.steps.map((step) => (
+                <li key={step.stepId} className={styles.step}>
+                  <span className={styles.stepPos}>{step.position + 1}</span>
+                  <StepKindIcon kind={step.kind} size={14} />
+                  <span className="mono">{step.stepId}</span>
+                  <span className="faint">{KIND_LABELS[step.kind]}</span>
+                  <span className="spacer" />
+                  <span className="faint num">
+                    {step.seenInRuns === stats.sampledRuns ? "every run" : `${step.seenInRuns} of ${stats.sampledRuns} runs`}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <p className="muted">No runs yet: steps are listed once a run records them.</p>
+          )}
+        </div>
+
+        <details className={styles.schema}>
+          <summary>Input schema</summary>
+          <JsonViewer value={version.inputSchema} label={`Input schema of version ${version.version}`} expandDepth={3} />
+        </details>
+      </div>
+    </section>
+  );
+}

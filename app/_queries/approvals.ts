@@ -1,0 +1,17 @@
+/** React Query factories for the approvals inbox and the nav badge. */
+import { queryOptions } from "@tanstack/react-query";
+import type { ApprovalView } from "../../lib/data/views";
+import { fetchJson } from "./fetch-json";
+
+export interface ApprovalsResponse {
+  approvals: ApprovalView[];
+}
+
+/** `pending` for the inbox and the badge; `all` for the decided history. */
+export function approvalsQuery(scope: "pending" | "all") {
+  return queryOptions({
+    queryKey: ["approvals", scope] as const,
+    queryFn: ({ signal }) =>
+      fetchJson<ApprovalsResponse>(scope === "pending" ? "/api/v1/approvals?status=pending" : "/api/v1/approvals", signal),
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * The signed-in console user for Server Components and server actions. Every page and action
+ * checks it itself; proxy.ts only saves a round trip for visitors without a cookie.
+ */
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { getConfig } from "../config/env";
+import { getDb } from "../control";
+import type { Actor, Role } from "../control/types";
+import { forbidden } from "../errors/app-error";
+import { SESSION_COOKIE, safeNextPath } from "./cookie";
+import { hasRole } from "./roles";
+import { getSessionActor, sessionOptionsFromConfig } from "./sessions";
+
+export { hasRole } from "./roles";
+
+/** Request header proxy.ts sets to the page's path + query, so a redirect to login can come back. */
+export const PATH_HEADER = "x-waymark-path";
+
+/** The signed-in user, or null. Cached per request (one session lookup per render). */
+export const getCurrentActor = cache(async (): Promise<Actor | null> => {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (!token) return null;
+  return getSessionActor(await getDb(), token, sessionOptionsFromConfig(getConfig()));
+});
+
+/**
+ * The signed-in user with at least `minRole`. Signed out → redirects to `/login?next=<this page>`
+ * (`next` defaults to the path proxy.ts recorded); role too low → throws AppError 403 `forbidden`.
+ */
+export async function requireActor(minRole: Role, options: { next?: string } = {}): Promise<Actor> {
+  const actor = await getCurrentActor();
+  if (!actor) {
+    const next = safeNextPath(options.next ?? (await headers()).get(PATH_HEADER));
+    redirect(next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`);
+  }
+  if (!hasRole(actor, minRole)) {
+    throw forbidden(`This needs the "${minRole}" role; your account ${actor.label} has "${actor.role}". Ask an admin to change it.`);
+  }
+  return actor;
+}

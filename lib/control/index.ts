@@ -1,0 +1,89 @@
+/**
+ * lib/control: the use cases, and the only module that composes engine + data + queue +
+ * telemetry. app/ and worker/ call these; they never touch Prisma, BullMQ or the engine directly.
+ */
+import { getConfig, type Config } from "../config/env";
+import type { Logger, WorkflowDefinition } from "../engine/types";
+import { createLogger } from "../log/logger";
+import { createRedis } from "../queue/connection";
+import { createRunTickProducer } from "../queue/run-tick-queue";
+import { checkHealth } from "./health";
+import type { ControlDeps } from "./deps";
+import { createDb, type Db } from "./data-port";
+import { getRun, listApprovals, listRuns, listWorkflows } from "./reads";
+import { loadRegistry } from "./registry";
+import { cancelRun, decideApproval } from "./run-actions";
+import { startRun } from "./start-run";
+import type { Control } from "./types";
+
+export type { Control, Actor, Role } from "./types";
+export { systemActor, roleAtLeast } from "./authorize";
+
+/** Builds the shared resources of a process from its configuration. */
+export function createControlDeps(
+  config: Config,
+  log: Logger,
+  options: { applicationName: string; workflows?: WorkflowDefinition[] },
+): ControlDeps & { close(): Promise<void> } {
+  const db = createDb(config.DATABASE_URL, { applicationName: options.applicationName });
+  const redis = createRedis(config.REDIS_URL);
+  // A web process must not crash while Redis is away; errors are surfaced by health checks.
+  redis.on("error", () => undefined);
+  const producer = createRunTickProducer(redis, config.WAYMARK_QUEUE_PREFIX);
+  return {
+    db,
+    producer,
+    registry: loadRegistry(options.workflows),
+    log,
+    pingRedis: async () => (await Promise.race([redis.ping(), timeout(1_000)])) === "PONG",
+    async close() {
+      await producer.close().catch(() => undefined);
+      redis.disconnect();
+      await db.close();
+    },
+  };
+}
+
+export function createControl(deps: ControlDeps): Control {
+  return {
+    startRun: (request, actor) => startRun(deps, request, actor),
+    cancelRun: (runId, actor) => cancelRun(deps, runId, actor),
+    decideApproval: (id, request, actor) => decideApproval(deps, id, request, actor),
+    getRun: (runId, actor) => getRun(deps, runId, actor),
+    listRuns: (filter, actor) => listRuns(deps, filter, actor),
+    listWorkflows: (actor) => listWorkflows(deps, actor),
+    listApprovals: (filter, actor) => listApprovals(deps, filter, actor),
+    health: () => checkHealth(deps),
+  };
+}
+
+// One set of resources per web process. Kept on globalThis so Next.js dev reloads don't leak pools.
+const globalKey = Symbol.for("waymark.control");
+type Holder = { deps: ReturnType<typeof createControlDeps>; control: Control };
+
+function holder(): Holder {
+  const g = globalThis as unknown as Record<symbol, Holder | undefined>;
+  let h = g[globalKey];
+  if (!h) {
+    const config = getConfig();
+    const log = createLogger({ name: "web", level: config.WAYMARK_LOG_LEVEL });
+    const deps = createControlDeps(config, log, { applicationName: "waymark-web" });
+    h = { deps, control: createControl(deps) };
+    g[globalKey] = h;
+  }
+  return h;
+}
+
+/** The process-wide Control of the web process. */
+export async function getControl(): Promise<Control> {
+  return holder().control;
+}
+
+/** The process-wide database of the web process (for auth and console read models). */
+export async function getDb(): Promise<Db> {
+  return holder().deps.db;
+}
+
+function timeout(ms: number) {
+  return new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), ms).unref());
+}

@@ -1,0 +1,39 @@
+/** Operator actions on existing runs and approvals: cancel, decide. Each is role-checked and audited. */
+import { conflict, notFound } from "../errors/app-error";
+import { actorRef, assertRole } from "./authorize";
+import type { ControlDeps } from "./deps";
+import { appendAudit, cancelRun as cancelRunRow, decideApproval as decideApprovalRow, getRunView } from "./data-port";
+import { wakeRun } from "./start-run";
+import type { Actor, DecideApprovalRequest } from "./types";
+
+export async function cancelRun(deps: ControlDeps, runId: string, actor: Actor) {
+  assertRole(actor, "operator", "cancelling a run");
+  const before = await getRunView(deps.db, runId);
+  if (!before) throw notFound("Run", runId);
+  const { changed } = await cancelRunRow(deps.db, { runId, by: actorRef(actor) });
+  if (!changed) {
+    throw conflict(`Run ${runId} is already ${before.status}; only queued, running or waiting runs can be cancelled.`);
+  }
+  await appendAudit(deps.db, { actor: actorRef(actor), action: "run.cancel", target: runId, data: { actorLabel: actor.label } });
+  const run = await getRunView(deps.db, runId);
+  return run!;
+}
+
+export async function decideApproval(deps: ControlDeps, approvalId: string, request: DecideApprovalRequest, actor: Actor) {
+  assertRole(actor, "approver", "deciding an approval");
+  const { approval, runId } = await decideApprovalRow(deps.db, {
+    approvalId,
+    decision: request.decision,
+    comment: request.comment,
+    decidedBy: actor.label,
+    payloadHash: request.payloadHash,
+  });
+  await appendAudit(deps.db, {
+    actor: actorRef(actor),
+    action: request.decision === "approve" ? "approval.approve" : "approval.reject",
+    target: approvalId,
+    data: { runId, comment: request.comment ?? null, actorLabel: actor.label },
+  });
+  await wakeRun(deps, runId, "approval");
+  return approval;
+}

@@ -1,0 +1,96 @@
+/**
+ * `ctx.llm`: an LLM chat call run as a durable step of kind "llm", with one OTel GenAI CLIENT span
+ * (`chat {model}`) per attempt and the call's facts (tokens, cost, latency) in the journal.
+ */
+import { jsonRoundTrip } from "./json";
+import { resolveRetryPolicy } from "./retry";
+import { runDurableStep, type AttemptContext, type AttemptResult } from "./step-runner";
+import { DEFAULT_LLM_TIMEOUT_MS } from "./tick-args";
+import type { TickState } from "./tick-state";
+import type { LlmCallFacts, LlmRequest, LlmResult, LlmStepOptions } from "./types";
+
+export async function runLlmStep(state: TickState, stepId: string, options: LlmStepOptions): Promise<LlmResult> {
+  if (!options || typeof options.model !== "string" || !Array.isArray(options.messages)) {
+    throw new TypeError(`ctx.llm("${stepId}") needs { model: string, messages: [...] }.`);
+  }
+  const { retry, timeoutMs, ...request } = options;
+  const defaults = state.args.definition.defaults;
+  const output = await runDurableStep(state, {
+    stepId,
+    kind: "llm",
+    retry: resolveRetryPolicy(defaults?.retry, retry),
+    timeoutMs: timeoutMs ?? defaults?.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS,
+    input: jsonRoundTrip({ model: request.model, messages: request.messages }).value,
+    attempt: (context) => callModel(state, stepId, request, context),
+  });
+  return output as unknown as LlmResult;
+}
+
+function errorType(error: unknown): string {
+  const status = (error as { status?: unknown })?.status;
+  if (typeof status === "number") return String(status);
+  return (error as { name?: string })?.name || "Error";
+}
+
+async function callModel(state: TickState, stepId: string, request: LlmRequest, context: AttemptContext): Promise<AttemptResult> {
+  const { tracer, clock, llm, run, definition } = state.args;
+  const startedAt = clock.now();
+  const span = tracer.startSpan(`chat ${request.model}`, {
+    kind: "client",
+    startTime: startedAt,
+    attributes: {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": request.model,
+      "gen_ai.request.temperature": request.temperature,
+      "gen_ai.request.max_tokens": request.maxTokens,
+      "waymark.run.id": run.id,
+      "waymark.step.id": stepId,
+      "waymark.step.attempt": context.attempt,
+      "waymark.workflow.name": definition.name,
+      "waymark.workflow.version": definition.version,
+    },
+  });
+  context.facts.llm = { requestModel: request.model };
+  try {
+    const response = await tracer.withSpan(span, () =>
+      llm.complete(request, { signal: context.signal, idempotencyKey: context.idempotencyKey }),
+    );
+    const facts: LlmCallFacts = {
+      provider: response.provider,
+      requestModel: request.model,
+      model: response.model || request.model,
+      inputTokens: response.usage?.inputTokens ?? 0,
+      outputTokens: response.usage?.outputTokens ?? 0,
+      costUsd: response.costUsd ?? 0,
+      finishReason: response.finishReason,
+      latencyMs: clock.now().getTime() - startedAt.getTime(),
+      ...(response.responseId ? { responseId: response.responseId } : {}),
+      ...(response.serverAddress ? { serverAddress: response.serverAddress } : {}),
+    };
+    span.setAttributes({
+      "gen_ai.provider.name": facts.provider,
+      "gen_ai.response.model": facts.model,
+      "gen_ai.usage.input_tokens": facts.inputTokens,
+      "gen_ai.usage.output_tokens": facts.outputTokens,
+      "gen_ai.response.finish_reasons": [facts.finishReason],
+      "gen_ai.response.id": facts.responseId,
+      "server.address": facts.serverAddress,
+      "waymark.cost.usd": facts.costUsd,
+    });
+    const result: LlmResult = {
+      text: response.text,
+      usage: { inputTokens: facts.inputTokens, outputTokens: facts.outputTokens },
+      costUsd: facts.costUsd,
+      model: facts.model,
+      finishReason: facts.finishReason,
+    };
+    return { value: result, llm: facts };
+  } catch (error) {
+    context.facts.llm = { requestModel: request.model, latencyMs: clock.now().getTime() - startedAt.getTime() };
+    span.setAttributes({ "error.type": errorType(error) });
+    span.recordError(error, errorType(error));
+    throw error;
+  } finally {
+    span.end();
+  }
+}

@@ -1,0 +1,79 @@
+/** Zod schemas of the HTTP API v1 request bodies and query strings (see DESIGN.md). */
+import { z } from "zod";
+import { ROLES, type Role } from "../control/types";
+import type { RunStatus } from "../engine/types";
+import { invalidInput } from "../errors/app-error";
+import { commaList } from "./params";
+
+const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const satisfies readonly RunStatus[];
+const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
+const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
+
+export const budgetSchema = z.strictObject({
+  maxCostUsd: z.number().finite().nonnegative().optional(),
+  maxTokens: z.number().int().nonnegative().optional(),
+  onExceed: z.enum(["pause", "fail"]).optional(),
+});
+
+export const startRunBody = z.strictObject({
+  workflow: z.string().min(1).max(200),
+  /** Validated against the workflow's own schema by lib/control (errors name `input.<field>`) */
+  input: z.unknown(),
+  version: z.number().int().positive().optional(),
+  budget: budgetSchema.optional(),
+});
+
+export const runListQuery = z.object({
+  workflow: z.string().min(1).max(200).optional(),
+  status: commaList(z.enum(RUN_STATUSES)).optional(),
+  version: z.coerce.number().int().positive().optional(),
+  search: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().min(1).max(500).optional(),
+});
+
+export const approvalListQuery = z.object({
+  status: z.enum(APPROVAL_STATUSES).optional(),
+});
+
+export const decisionBody = z.strictObject({
+  decision: z.enum(["approve", "reject"]),
+  comment: z.string().max(2000).optional(),
+  payloadHash: z.string().min(1).max(200).optional(),
+});
+
+export const loginBody = z.object({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(1024),
+});
+
+export const createApiKeyBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  role: roleSchema,
+});
+
+export const createUserBody = z.strictObject({
+  email: z.email().max(320),
+  password: z.string().min(8).max(1024),
+  role: roleSchema,
+  name: z.string().trim().max(100).optional(),
+});
+
+export const updateUserBody = z
+  .strictObject({ role: roleSchema.optional(), disabled: z.boolean().optional(), password: z.string().min(8).max(1024).optional() })
+  .refine((change) => change.role !== undefined || change.disabled !== undefined || change.password !== undefined, {
+    message: 'Send at least one of "role", "disabled", "password"',
+  });
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+/** The optional `Idempotency-Key` header: 1–200 printable ASCII characters, not only spaces. */
+export function idempotencyKeyFrom(headers: Headers): string | undefined {
+  const value = headers.get("idempotency-key");
+  if (value === null) return undefined;
+  if (value.trim() === "" || value.length > 200 || !PRINTABLE_ASCII.test(value)) {
+    const message = "Must be 1–200 printable ASCII characters (a UUID works well)";
+    throw invalidInput(`Invalid Idempotency-Key header: ${message}.`, [{ path: "Idempotency-Key", message }]);
+  }
+  return value;
+}

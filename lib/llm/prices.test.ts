@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { costUsd, findModelPrice, MODEL_PRICES, priceCall } from "./prices";
+
+describe("findModelPrice", () => {
+  it.each([
+    ["gpt-4o", "gpt-4o"],
+    ["gpt-4o-mini", "gpt-4o-mini"],
+    ["gpt-4o-mini-2024-07-18", "gpt-4o-mini"],
+    ["gpt-4o-2024-08-06", "gpt-4o"],
+    ["gpt-4.1", "gpt-4.1"],
+    ["gpt-4.1-mini-2025-04-14", "gpt-4.1-mini"],
+    ["o4-mini", "o4-mini"],
+    ["claude-sonnet-4-20250514", "claude-sonnet-4"],
+    ["claude-sonnet-4-5", "claude-sonnet-4"],
+    ["claude-3-5-haiku-latest", "claude-3-5-haiku"],
+    ["claude-opus-4-1", "claude-opus-4"],
+    ["claude-opus-4-5-20251101", "claude-opus-4-5"],
+    ["gemini-2.5-pro", "gemini-2.5-pro"],
+    ["gemini-2.5-flash", "gemini-2.5-flash"],
+    ["openai/gpt-4o", "gpt-4o"],
+    ["meta-llama/llama-3.1-8b-instruct", "llama-3.1-8b"],
+    ["llama3.1:70b", "llama-3.1-70b"],
+    ["mistral-large-latest", "mistral-large"],
+    ["GPT-4o-Mini", "gpt-4o-mini"],
+  ])("prices %s as %s", (model, family) => {
+    expect(findModelPrice(model)?.model).toBe(family);
+  });
+
+  it.each(["llama-3.1-80b", "gpt-4", "gpt-4ox", "my-fine-tune", ""])("does not price %j", (model) => {
+    expect(findModelPrice(model)).toBeUndefined();
+  });
+
+  it("lists each family once, with positive prices", () => {
+    const names = MODEL_PRICES.map((p) => p.model);
+    expect(new Set(names).size).toBe(names.length);
+    for (const price of MODEL_PRICES) {
+      expect(price.inputPerMTok).toBeGreaterThan(0);
+      expect(price.outputPerMTok).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("costUsd", () => {
+  it("charges input and output tokens at the model's prices per million", () => {
+    // gpt-4o-mini: $0.15 in, $0.60 out per million tokens
+    expect(costUsd("gpt-4o-mini", 1_000_000, 0)).toBe(0.15);
+    expect(costUsd("gpt-4o-mini", 0, 1_000_000)).toBe(0.6);
+    expect(costUsd("gpt-4o-mini", 1200, 300)).toBeCloseTo(0.00018 + 0.00018, 12);
+    expect(costUsd("claude-sonnet-4", 1000, 1000)).toBeCloseTo(0.003 + 0.015, 12);
+  });
+
+  it("costs an unknown model nothing and says it is unpriced", () => {
+    expect(costUsd("my-fine-tune", 5000, 5000)).toBe(0);
+    expect(priceCall("my-fine-tune", 5000, 5000)).toEqual({ usd: 0, priced: false });
+    expect(priceCall("gpt-4o", 0, 0)).toMatchObject({ usd: 0, priced: true });
+  });
+
+  it("does not leak binary float noise into the amount", () => {
+    const usd = costUsd("gpt-4o", 3, 7);
+    expect(String(usd).length).toBeLessThan(15);
+  });
+});

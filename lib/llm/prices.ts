@@ -1,0 +1,99 @@
+/**
+ * List prices of common models, in USD per million tokens, and the cost of one call.
+ *
+ * A pure module: a later change makes prices editable with effective dates; until then this
+ * table is the whole story. Prices are public list prices for standard (non-batch, non-cached)
+ * text tokens; open-weight models (Llama, Mistral 7B) show a typical hosted price, since what
+ * they cost depends on who serves them.
+ */
+
+export interface ModelPrice {
+  /** The model family this price applies to; also the lookup prefix */
+  model: string;
+  /** Other spellings of the same family (Ollama tags, hosted names) */
+  aliases?: readonly string[];
+  /** USD per 1,000,000 input (prompt) tokens */
+  inputPerMTok: number;
+  /** USD per 1,000,000 output (completion) tokens */
+  outputPerMTok: number;
+}
+
+export const MODEL_PRICES: readonly ModelPrice[] = [
+  { model: "gpt-4o", inputPerMTok: 2.5, outputPerMTok: 10 },
+  { model: "gpt-4o-mini", inputPerMTok: 0.15, outputPerMTok: 0.6 },
+  { model: "gpt-4.1", inputPerMTok: 2, outputPerMTok: 8 },
+  { model: "gpt-4.1-mini", inputPerMTok: 0.4, outputPerMTok: 1.6 },
+  { model: "gpt-4.1-nano", inputPerMTok: 0.1, outputPerMTok: 0.4 },
+  { model: "o4-mini", inputPerMTok: 1.1, outputPerMTok: 4.4 },
+  { model: "o3", inputPerMTok: 2, outputPerMTok: 8 },
+  { model: "o3-mini", inputPerMTok: 1.1, outputPerMTok: 4.4 },
+  { model: "claude-sonnet-4", inputPerMTok: 3, outputPerMTok: 15 },
+  { model: "claude-3-7-sonnet", inputPerMTok: 3, outputPerMTok: 15 },
+  { model: "claude-3-5-sonnet", inputPerMTok: 3, outputPerMTok: 15 },
+  { model: "claude-3-5-haiku", inputPerMTok: 0.8, outputPerMTok: 4 },
+  { model: "claude-haiku-4-5", inputPerMTok: 1, outputPerMTok: 5 },
+  { model: "claude-opus-4", inputPerMTok: 15, outputPerMTok: 75 },
+  { model: "claude-opus-4-5", inputPerMTok: 5, outputPerMTok: 25 },
+  { model: "gemini-2.5-pro", inputPerMTok: 1.25, outputPerMTok: 10 },
+  { model: "gemini-2.5-flash", inputPerMTok: 0.3, outputPerMTok: 2.5 },
+  { model: "gemini-2.5-flash-lite", inputPerMTok: 0.1, outputPerMTok: 0.4 },
+  { model: "llama-3.1-8b", aliases: ["llama3.1:8b", "llama3.1-8b"], inputPerMTok: 0.05, outputPerMTok: 0.08 },
+  { model: "llama-3.1-70b", aliases: ["llama3.1:70b", "llama3.1-70b"], inputPerMTok: 0.59, outputPerMTok: 0.79 },
+  { model: "mistral-large", inputPerMTok: 2, outputPerMTok: 6 },
+  { model: "mistral-medium", inputPerMTok: 0.4, outputPerMTok: 2 },
+  { model: "mistral-small", inputPerMTok: 0.1, outputPerMTok: 0.3 },
+  { model: "mistral-7b", aliases: ["mistral:7b", "open-mistral-7b"], inputPerMTok: 0.25, outputPerMTok: 0.25 },
+];
+
+/** Every spelling → its price, longest first so that `gpt-4o-mini` wins over `gpt-4o`. */
+const PREFIXES: ReadonlyArray<readonly [string, ModelPrice]> = MODEL_PRICES.flatMap((price) =>
+  [price.model, ...(price.aliases ?? [])].map((prefix) => [prefix, price] as const),
+).sort((a, b) => b[0].length - a[0].length);
+
+/**
+ * Lower-cases the name and drops a routing prefix (`openai/gpt-4o`, `meta-llama/llama-3.1-8b-instruct`),
+ * so OpenRouter-style names price like their bare model.
+ */
+function normalizeModelName(model: string): string {
+  const lower = model.trim().toLowerCase();
+  return lower.slice(lower.lastIndexOf("/") + 1);
+}
+
+/**
+ * The price of a model: the longest table entry that is a prefix of the (normalized) name and
+ * ends at a word boundary, so dated snapshots (`gpt-4o-mini-2024-07-18`, `claude-sonnet-4-20250514`)
+ * and variants (`llama-3.1-8b-instruct`) find their family, but `llama-3.1-80b` does not match `llama-3.1-8b`.
+ * Returns undefined for a model the table does not know.
+ */
+export function findModelPrice(model: string): ModelPrice | undefined {
+  const name = normalizeModelName(model);
+  for (const [prefix, price] of PREFIXES) {
+    if (name === prefix) return price;
+    if (name.startsWith(prefix) && !/[a-z0-9]/.test(name.charAt(prefix.length))) return price;
+  }
+  return undefined;
+}
+
+export interface CallCost {
+  usd: number;
+  /** false when no price is known for the model: `usd` is then 0, and the caller should say so */
+  priced: boolean;
+  /** The table entry used */
+  price?: ModelPrice;
+}
+
+/** Rounds away binary-float noise (0.1 + 0.2) below a billionth of a cent. */
+const roundUsd = (usd: number) => Math.round(usd * 1e11) / 1e11;
+
+/** The cost of one call, with whether the model was priced at all. */
+export function priceCall(model: string, inputTokens: number, outputTokens: number): CallCost {
+  const price = findModelPrice(model);
+  if (!price) return { usd: 0, priced: false };
+  const usd = (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
+  return { usd: roundUsd(usd), priced: true, price };
+}
+
+/** USD cost of one call; 0 for a model the table does not know (see {@link priceCall} to tell). */
+export function costUsd(model: string, inputTokens: number, outputTokens: number): number {
+  return priceCall(model, inputTokens, outputTokens).usd;
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { redactSecrets } from "./redact";
+
+describe("redactSecrets", () => {
+  it.each([
+    ["key sk-proj-abcdefghijklmnopqrstuvwx used", "sk-proj-abcdefghijklmnopqrstuvwx"],
+    ["Authorization: Bearer abc.def.ghijklmnop", "abc.def.ghijklmnop"],
+    ["postgresql://app:hunter22@db:5432/x", "hunter22"],
+    ['{"password":"correct horse"}', "correct"],
+    ["api_key=AKIA1234567890", "AKIA1234567890"],
+    ["wm_0123456789abcdefghijklmnopqrstuv", "wm_0123456789abcdefghijklmnopqrstuv"],
+  ])("removes the secret from %s", (input, secret) => {
+    const out = redactSecrets(input);
+    expect(out).not.toContain(secret);
+    expect(out).toContain("[REDACTED]");
+  });
+
+  it("leaves ordinary text alone", () => {
+    expect(redactSecrets("quote for Rotterdam → Chicago, 1200 kg")).toBe("quote for Rotterdam → Chicago, 1200 kg");
+  });
+});

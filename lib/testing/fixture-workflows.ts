@@ -1,0 +1,120 @@
+/**
+ * Workflows used only by the durability tests and the benchmark. Their side effects go to the
+ * real sink table (sink_effects) so tests count them by idempotency key.
+ */
+import { z } from "zod";
+import type pg from "pg";
+import { defineWorkflow, FatalError } from "../sdk";
+import { createSink } from "../demo/sink";
+
+let sink: ReturnType<typeof createSink> | null = null;
+let workerLabel = "unknown";
+
+/** The fixture worker calls this once at start; steps deliver their effects through it. */
+export function configureFixtures(pool: pg.Pool, label: string) {
+  sink = createSink(pool);
+  workerLabel = label;
+}
+
+function requireSink() {
+  if (!sink) throw new FatalError("fixture sink not configured: call configureFixtures(pool) first");
+  return sink;
+}
+
+const pause = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
+
+/** N side-effecting steps in a row, with one LLM call in the middle. */
+export const durableChain = defineWorkflow({
+  name: "durable-chain",
+  version: 1,
+  input: z.object({ steps: z.number().int().min(1).max(100), delayMs: z.number().int().min(0).max(10_000) }),
+  async run(ctx, input) {
+    for (let i = 0; i < input.steps; i++) {
+      if (i === Math.floor(input.steps / 2)) {
+        await ctx.llm(`summarise-${i}`, { model: "gpt-4o-mini", messages: [{ role: "user", content: `Summarise step ${i}` }] });
+      }
+      await ctx.step(
+        `effect-${i}`,
+        async ({ idempotencyKey, signal }) => {
+          const startedAt = Date.now();
+          await pause(input.delayMs, signal);
+          await requireSink().deliver({
+            idempotencyKey,
+            channel: "chain",
+            payload: { i, worker: workerLabel, startedAt, endedAt: Date.now() },
+          });
+          return { i };
+        },
+        { sideEffect: true },
+      );
+    }
+    return { done: input.steps };
+  },
+});
+
+/** A step, a human gate, a step. */
+export const approvalProbe = defineWorkflow({
+  name: "approval-probe",
+  version: 1,
+  input: z.object({ label: z.string() }),
+  async run(ctx, input) {
+    await ctx.step("before", () => ({ label: input.label }));
+    const decision = await ctx.waitForApproval("gate", { summary: `Let ${input.label} through?`, data: { label: input.label } });
+    if (!decision.approved) return { status: "rejected" };
+    await ctx.step("after", ({ idempotencyKey }) =>
+      requireSink().deliver({ idempotencyKey, channel: "probe", payload: { label: input.label } }),
+      { sideEffect: true },
+    );
+    return { status: "approved", by: decision.decidedBy ?? null };
+  },
+});
+
+/** Two variants of one (name, version) whose first steps swap places: replaying one's journal with the other must fail. */
+export function reorderProbe(variant: "original" | "reordered") {
+  const order = variant === "original" ? ["first", "second"] : ["second", "first"];
+  return defineWorkflow({
+    name: "reorder-probe",
+    version: 1,
+    input: z.object({}),
+    async run(ctx) {
+      for (const id of order) await ctx.step(id, () => id);
+      await ctx.waitForApproval("gate", { summary: "continue?" });
+      await ctx.step("third", () => "third");
+      return { order };
+    },
+  });
+}
+
+/** Kills its own worker process in the second step: a poison run that must be dead-lettered. */
+export const poisonProbe = defineWorkflow({
+  name: "poison-probe",
+  version: 1,
+  input: z.object({}),
+  async run(ctx) {
+    await ctx.step("prepare", () => "ok");
+    await ctx.step("explode", () => {
+      process.kill(process.pid, "SIGKILL");
+      return pause(60_000);
+    });
+    return "unreachable";
+  },
+});
+
+/** No-op steps, for the benchmark's per-step overhead and throughput. */
+export const noopChain = defineWorkflow({
+  name: "noop-chain",
+  version: 1,
+  input: z.object({ steps: z.number().int().min(1).max(1000) }),
+  async run(ctx, input) {
+    for (let i = 0; i < input.steps; i++) await ctx.step(`noop-${i}`, () => i);
+    return { steps: input.steps };
+  },
+});
+
+export function fixtureWorkflows(variant: "original" | "reordered" = "original") {
+  return [durableChain, approvalProbe, reorderProbe(variant), poisonProbe, noopChain];
+}

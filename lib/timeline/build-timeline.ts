@@ -1,0 +1,271 @@
+/**
+ * RunView → waterfall. Pure: the same run and `now` always give the same rows, so the console's
+ * timeline is tested here instead of through screenshots (temporalio/ui's event-groups idea:
+ * journal → grouped steps → bars).
+ *
+ * Rules a reader of the timeline relies on:
+ * - one row per journal entry, ordered by start time (parallel steps overlap on the axis);
+ * - a retried step gets one bar per attempt on its row, plus one child row per attempt with its error;
+ * - the gap between a failed attempt and its retry is a "backoff" bar, waits are "wait" bars;
+ * - while the run is live, unfinished bars end at `now`; once the run is over they end where the run did
+ *   (a step interrupted by a cancel never finished, and must not keep growing).
+ */
+import type { RunView, StepAttemptView, StepView } from "../data/views";
+import { buildAxis, toPct } from "./axis";
+import { formatDuration } from "./format-duration";
+import type { AttemptError, BarKind, BarStatus, LlmFacts, Timeline, TimelineBar, TimelineRow, WaitFacts } from "./types";
+
+const TERMINAL_RUN_STATUSES = new Set(["succeeded", "failed", "cancelled"]);
+
+/** A bar before it is placed on the axis (absolute epoch milliseconds). */
+interface Segment {
+  kind: BarKind;
+  status: BarStatus;
+  attempt: number | null;
+  startMs: number;
+  endMs: number;
+  open: boolean;
+}
+
+interface StepSegments {
+  step: StepView;
+  segments: Segment[];
+  attempts: StepAttemptView[];
+}
+
+export function isTerminalRunStatus(status: string): boolean {
+  return TERMINAL_RUN_STATUSES.has(status);
+}
+
+export function buildTimeline(run: RunView, now: Date): Timeline {
+  const live = !isTerminalRunStatus(run.status);
+  const nowMs = now.getTime();
+  const runStartMs = toMs(run.startedAt) ?? toMs(run.createdAt) ?? nowMs;
+  const openEndMs = live ? Math.max(nowMs, runStartMs) : (toMs(run.finishedAt) ?? toMs(run.updatedAt) ?? runStartMs);
+
+  const perStep = [...run.steps]
+    .sort((a, b) => (toMs(a.startedAt) ?? 0) - (toMs(b.startedAt) ?? 0) || a.seq - b.seq)
+    .map((step) => segmentStep(step, openEndMs, live));
+
+  const allSegments = perStep.flatMap((s) => s.segments);
+  const axisStart = Math.min(runStartMs, ...allSegments.map((s) => s.startMs));
+  const axisEnd = Math.max(openEndMs, toMs(run.finishedAt) ?? 0, ...allSegments.map((s) => s.endMs));
+  const axis = buildAxis(axisStart, axisEnd);
+
+  const place = (segment: Segment, key: string): TimelineBar => placeBar(segment, key, axis.startMs, axis.durationMs);
+  const rows = perStep.flatMap((entry) => rowsForStep(entry, place));
+
+  return { axis, rows, live, totals: totalsOf(run.steps) };
+}
+
+function segmentStep(step: StepView, openEndMs: number, live: boolean): StepSegments {
+  if (step.kind === "approval" || step.kind === "sleep") {
+    const startMs = toMs(step.startedAt) ?? openEndMs;
+    const finishedMs = toMs(step.finishedAt) ?? toMs(step.approval?.decidedAt ?? null);
+    return {
+      step,
+      attempts: [],
+      segments: [
+        {
+          kind: "wait",
+          status: waitStatus(step),
+          attempt: null,
+          startMs,
+          endMs: Math.max(finishedMs ?? openEndMs, startMs),
+          open: finishedMs === null && live,
+        },
+      ],
+    };
+  }
+
+  const attempts = attemptsOf(step);
+  const segments: Segment[] = [];
+  attempts.forEach((attempt, index) => {
+    const startMs = toMs(attempt.startedAt) ?? openEndMs;
+    const previous = segments.at(-1);
+    if (previous && startMs > previous.endMs) {
+      segments.push({ kind: "backoff", status: "waiting", attempt: null, startMs: previous.endMs, endMs: startMs, open: false });
+    }
+    const finishedMs = toMs(attempt.finishedAt);
+    const unfinished = finishedMs === null;
+    segments.push({
+      kind: "attempt",
+      status: unfinished && !live ? "interrupted" : attempt.status,
+      attempt: attempt.attempt || index + 1,
+      startMs,
+      endMs: Math.max(finishedMs ?? openEndMs, startMs),
+      open: unfinished && live,
+    });
+  });
+
+  // A failed attempt with a retry scheduled: show the wait until the retry as a backoff bar.
+  const last = segments.at(-1);
+  const retryAtMs = toMs(step.wakeAt);
+  if (last && last.kind === "attempt" && !last.open && last.status !== "succeeded" && step.finishedAt === null && retryAtMs !== null && retryAtMs > last.endMs) {
+    segments.push({ kind: "backoff", status: "waiting", attempt: null, startMs: last.endMs, endMs: retryAtMs, open: false });
+  }
+  return { step, segments, attempts };
+}
+
+/** The attempt history, or one attempt made up from the step itself when the history is empty. */
+function attemptsOf(step: StepView): StepAttemptView[] {
+  if (step.attemptHistory.length > 0) return [...step.attemptHistory].sort((a, b) => a.attempt - b.attempt);
+  return [
+    {
+      attempt: Math.max(step.attempts, 1),
+      status: step.status === "failed" ? "failed" : step.status === "succeeded" ? "succeeded" : "running",
+      error: step.error ? { name: step.error.name, message: step.error.message } : null,
+      startedAt: step.startedAt,
+      finishedAt: step.finishedAt,
+    },
+  ];
+}
+
+function waitStatus(step: StepView): BarStatus {
+  if (step.kind === "approval" && step.approval && step.approval.status !== "pending") return step.approval.status;
+  if (step.status === "failed") return "failed";
+  return step.finishedAt ? "succeeded" : "waiting";
+}
+
+function rowsForStep(entry: StepSegments, place: (segment: Segment, key: string) => TimelineBar): TimelineRow[] {
+  const { step, segments, attempts } = entry;
+  const bars = segments.map((segment, index) => place(segment, `${step.id}:${index}`));
+  const errors = errorsOf(step, attempts);
+  const attemptCount = Math.max(step.attempts, attempts.length, step.kind === "approval" || step.kind === "sleep" ? 0 : 1);
+  const row: TimelineRow = {
+    key: step.id,
+    type: "step",
+    depth: 0,
+    stepId: step.id,
+    seq: step.seq,
+    kind: step.kind,
+    status: stepStatus(step, bars),
+    label: step.id,
+    durationMs: spanOf(bars),
+    attemptCount,
+    bars,
+    errors,
+    llm: llmFactsOf(step),
+    wait: waitFactsOf(step),
+    step,
+  };
+  if (attempts.length < 2) return [row];
+
+  const attemptRows: TimelineRow[] = bars
+    .filter((bar) => bar.kind === "attempt")
+    .map((bar) => ({
+      ...row,
+      key: `${step.id}#${bar.attempt}`,
+      type: "attempt",
+      depth: 1,
+      status: bar.status,
+      label: `attempt ${bar.attempt}`,
+      durationMs: bar.durationMs,
+      attemptCount: 1,
+      bars: [bar],
+      errors: errors.filter((error) => error.attempt === bar.attempt),
+      llm: null,
+    }));
+  return [row, ...attemptRows];
+}
+
+function stepStatus(step: StepView, bars: TimelineBar[]): BarStatus {
+  if (step.kind === "approval" || step.kind === "sleep") return bars[0]?.status ?? "waiting";
+  const lastAttempt = [...bars].reverse().find((bar) => bar.kind === "attempt");
+  if (step.status === "running" && lastAttempt?.status === "interrupted") return "interrupted";
+  return step.status;
+}
+
+function errorsOf(step: StepView, attempts: StepAttemptView[]): AttemptError[] {
+  const errors: AttemptError[] = attempts
+    .filter((attempt) => attempt.error !== null)
+    .map((attempt) => ({ attempt: attempt.attempt, name: attempt.error!.name, message: attempt.error!.message }));
+  const finalAttempt = Math.max(step.attempts, attempts.at(-1)?.attempt ?? 1);
+  if (step.status === "failed" && step.error && !errors.some((error) => error.attempt === finalAttempt)) {
+    errors.push({ attempt: finalAttempt, name: step.error.name, message: step.error.message });
+  }
+  return errors;
+}
+
+function llmFactsOf(step: StepView): LlmFacts | null {
+  if (step.kind !== "llm" || !step.usage) return null;
+  const usage = step.usage;
+  return {
+    provider: usage.provider,
+    model: usage.model,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    totalTokens: usage.inputTokens + usage.outputTokens,
+    costUsd: usage.costUsd,
+    finishReason: usage.finishReason,
+    latencyMs: usage.latencyMs,
+  };
+}
+
+function waitFactsOf(step: StepView): WaitFacts | null {
+  if (step.kind !== "approval" && step.kind !== "sleep") return null;
+  const approval = step.kind === "approval" ? step.approval : null;
+  return {
+    kind: step.kind,
+    wakeAt: step.wakeAt ?? approval?.expiresAt ?? null,
+    decision: approval
+      ? { status: approval.status, decidedBy: approval.decidedBy, decidedAt: approval.decidedAt, comment: approval.comment }
+      : null,
+    summary: approval?.summary ?? null,
+  };
+}
+
+function placeBar(segment: Segment, key: string, axisStartMs: number, axisMs: number): TimelineBar {
+  const startOffsetMs = segment.startMs - axisStartMs;
+  const durationMs = segment.endMs - segment.startMs;
+  const leftPct = toPct(startOffsetMs, axisMs);
+  const widthPct = Math.min(toPct(durationMs, axisMs), Math.round((100 - leftPct) * 100) / 100);
+  return {
+    key,
+    kind: segment.kind,
+    status: segment.status,
+    attempt: segment.attempt,
+    startOffsetMs,
+    durationMs,
+    leftPct,
+    widthPct,
+    open: segment.open,
+    label: barLabel(segment, durationMs),
+  };
+}
+
+function barLabel(segment: Segment, durationMs: number): string {
+  const took = `${formatDuration(durationMs)}${segment.open ? " so far" : ""}`;
+  if (segment.kind === "backoff") return `waiting to retry · ${took}`;
+  if (segment.kind === "wait") return `wait · ${segment.status} · ${took}`;
+  return `attempt ${segment.attempt} · ${segment.status.replace("_", " ")} · ${took}`;
+}
+
+function spanOf(bars: TimelineBar[]): number {
+  if (bars.length === 0) return 0;
+  const start = Math.min(...bars.map((bar) => bar.startOffsetMs));
+  const end = Math.max(...bars.map((bar) => bar.startOffsetMs + bar.durationMs));
+  return end - start;
+}
+
+function totalsOf(steps: StepView[]): Timeline["totals"] {
+  let attempts = 0;
+  let failedAttempts = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let costUsd = 0;
+  for (const step of steps) {
+    if (step.kind === "step" || step.kind === "llm") attempts += Math.max(step.attempts, step.attemptHistory.length, 1);
+    failedAttempts += step.attemptHistory.filter((a) => a.status === "failed" || a.status === "timed_out").length;
+    inputTokens += step.usage?.inputTokens ?? 0;
+    outputTokens += step.usage?.outputTokens ?? 0;
+    costUsd += step.usage?.costUsd ?? 0;
+  }
+  return { steps: steps.length, attempts, failedAttempts, inputTokens, outputTokens, costUsd: Math.round(costUsd * 1e6) / 1e6 };
+}
+
+function toMs(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
