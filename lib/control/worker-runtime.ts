@@ -2,6 +2,7 @@
  * A worker process's runtime: consumes run ticks, reconciles lost wake-ups, serves LLM calls
  * (bringing up the demo provider when a provider has no credentials) and shuts down gracefully.
  */
+import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config/env";
@@ -62,6 +63,8 @@ export async function startWorkerRuntime(config: Config, log: Logger, options: W
   };
 
   const shutdownController = new AbortController();
+  // Every in-flight tick listens to this one signal; concurrency can exceed Node's default of 10.
+  setMaxListeners(0, shutdownController.signal);
   const consumerRedis = createRedis(config.REDIS_URL);
   consumerRedis.on("error", (error) => log.warn("Redis connection error (will reconnect)", { error: String(error) }));
   await warnOnEvictionPolicy(consumerRedis, log);
