@@ -15,3 +15,16 @@ export function approvalsQuery(scope: "pending" | "all") {
       fetchJson<ApprovalsResponse>(scope === "pending" ? "/api/v1/approvals?status=pending" : "/api/v1/approvals", signal),
   });
 }
+
+/**
+ * The nav badge's count. Its own key (not the inbox's): the shell renders before a page's
+ * HydrationBoundary, and sharing the inbox key would leave the inbox an empty pending query on
+ * the server and a hydration mismatch in the browser.
+ */
+export function pendingCountQuery() {
+  return queryOptions({
+    queryKey: ["approvals", "pending-count"] as const,
+    queryFn: async ({ signal }) =>
+      (await fetchJson<ApprovalsResponse>("/api/v1/approvals?status=pending", signal)).approvals.length,
+  });
+}

@@ -8,6 +8,7 @@ export { formatDuration } from "../../lib/timeline/format-duration";
 export function formatUsd(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
   if (value === 0) return "$0.00";
+  if (Math.abs(value) < 0.0001) return "<$0.0001";
   if (Math.abs(value) < 0.01) return `$${value.toFixed(4)}`;
   return `$${groupThousands(value.toFixed(2))}`;
 }

@@ -48,7 +48,11 @@ export function JsonViewer({ value, label, expandDepth = 1, copyable = true }: J
         {isContainer(value) ? (
           <ContainerNode name={null} value={value} depth={0} expandDepth={expandDepth} last />
         ) : (
-          <ScalarValue value={value} />
+          <div className={styles.line}>
+            <span className={styles.content}>
+              <ScalarValue value={value} />
+            </span>
+          </div>
         )}
       </div>
     </div>
@@ -73,9 +77,10 @@ function ContainerNode({ name, value, depth, expandDepth, last }: {
     return (
       <div className={styles.line}>
         <span className={styles.gutter} />
-        <Key name={name} />
-        <span className={styles.punct}>{openBracket}{closeBracket}</span>
-        {last ? null : <span className={styles.punct}>,</span>}
+        <span className={styles.content}>
+          <Key name={name} />
+          <span className={styles.punct}>{openBracket}{closeBracket}{last ? "" : ","}</span>
+        </span>
       </div>
     );
   }
@@ -94,15 +99,17 @@ function ContainerNode({ name, value, depth, expandDepth, last }: {
         >
           <span className={open ? styles.chevronOpen : styles.chevron} aria-hidden="true">▸</span>
         </button>
-        <Key name={name} />
-        {open ? (
-          <span className={styles.punct}>{openBracket}</span>
-        ) : (
-          <button type="button" className={styles.summary} onClick={() => setOpen(true)} tabIndex={-1}>
-            {summarize(value)}
-          </button>
-        )}
-        {!open && !last ? <span className={styles.punct}>,</span> : null}
+        <span className={styles.content}>
+          <Key name={name} />
+          {open ? (
+            <span className={styles.punct}>{openBracket}</span>
+          ) : (
+            <button type="button" className={styles.summary} onClick={() => setOpen(true)} tabIndex={-1}>
+              {summarize(value)}
+            </button>
+          )}
+          {!open && !last ? <span className={styles.punct}>,</span> : null}
+        </span>
       </div>
       {open ? (
         <div id={childrenId} className={styles.children}>
@@ -119,9 +126,11 @@ function ContainerNode({ name, value, depth, expandDepth, last }: {
             ) : (
               <div key={key} className={styles.line}>
                 <span className={styles.gutter} />
-                <Key name={isArray ? null : key} index={isArray ? key : undefined} />
-                <ScalarValue value={child} />
-                {index === total - 1 ? null : <span className={styles.punct}>,</span>}
+                <span className={styles.content}>
+                  <Key name={isArray ? null : key} index={isArray ? key : undefined} />
+                  <ScalarValue value={child} />
+                  {index === total - 1 ? null : <span className={styles.punct}>,</span>}
+                </span>
               </div>
             ),
           )}

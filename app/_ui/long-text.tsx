@@ -7,7 +7,7 @@ export function LongText({ text, previewChars = 1_500, label }: { text: string; 
   const [visible, setVisible] = useState(previewChars);
   const { shown, hidden } = previewString(text, visible);
   return (
-    <div className="long-text" aria-label={label}>
+    <div className="long-text" role={label ? "group" : undefined} aria-label={label}>
       <pre className="text-pre">
         {shown}
         {hidden > 0 ? "…" : ""}

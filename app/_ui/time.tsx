@@ -35,9 +35,13 @@ export function LocalTime({ iso, timeOnly = false }: { iso: string | null | unde
   );
 }
 
-/** The current time, re-rendered every `intervalMs` while mounted. */
-export function useNow(intervalMs = 1000, enabled = true): number {
-  const [now, setNow] = useState(() => Date.now());
+/**
+ * The current time, re-rendered every `intervalMs` while `enabled`. Pass `initialNow` (the
+ * server's render time) in server-rendered components, so the first client render prints the
+ * same durations as the server HTML; the clock starts after hydration.
+ */
+export function useNow(intervalMs = 1000, enabled = true, initialNow?: number): number {
+  const [now, setNow] = useState(() => initialNow ?? Date.now());
   useEffect(() => {
     if (!enabled) return;
     setNow(Date.now());

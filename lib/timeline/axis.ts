@@ -26,9 +26,16 @@ export function buildAxis(startMs: number, endMs: number, targetTicks = 6): Time
   const step = NICE_STEPS_MS.find((candidate) => candidate >= rawStep) ?? Math.ceil(rawStep / 86_400_000) * 86_400_000;
   const ticks: AxisTick[] = [];
   for (let offset = 0; offset <= durationMs + 1e-9; offset += step) {
-    ticks.push({ offsetMs: offset, leftPct: toPct(offset, durationMs), label: offset === 0 ? "0" : formatDuration(offset) });
+    ticks.push({ offsetMs: offset, leftPct: toPct(offset, durationMs), label: tickLabel(offset, step) });
   }
   return { startMs, endMs: startMs + durationMs, durationMs, ticks };
+}
+
+/** Tick labels are exact: 1250 on a 250 ms grid reads "1.25s", not a rounded "1.3s". */
+function tickLabel(offsetMs: number, stepMs: number): string {
+  if (offsetMs === 0) return "0";
+  if (offsetMs >= 1000 && offsetMs < 60_000 && stepMs % 1000 !== 0) return `${Number((offsetMs / 1000).toFixed(3))}s`;
+  return formatDuration(offsetMs);
 }
 
 /** A share of the axis in percent, clamped to [0, 100] and rounded to 0.01 for stable output. */

@@ -263,6 +263,7 @@ describe("buildAxis", () => {
   it("uses round tick steps", () => {
     expect(buildAxis(0, 1000).ticks.map((t) => t.label)).toEqual(["0", "200ms", "400ms", "600ms", "800ms", "1s"]);
     expect(buildAxis(0, 90_000).ticks.map((t) => t.label)).toEqual(["0", "15s", "30s", "45s", "1m", "1m 15s", "1m 30s"]);
+    expect(buildAxis(0, 1400).ticks.map((t) => t.label)).toEqual(["0", "250ms", "500ms", "750ms", "1s", "1.25s"]);
   });
 });
 

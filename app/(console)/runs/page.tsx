@@ -34,7 +34,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       <PageHeader title="Runs" description="Every run of every workflow. Status updates live while runs are active." />
       <RunFilters params={params} workflows={workflows.map((w) => ({ name: w.name, versions: w.versions.map((v) => v.version) }))} />
       <HydrationBoundary state={dehydrate(queryClient)}>
-        <LiveRuns params={params} />
+        <LiveRuns params={params} renderedAt={Date.now()} />
       </HydrationBoundary>
     </>
   );

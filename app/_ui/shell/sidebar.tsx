@@ -7,7 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
-import { approvalsQuery } from "../../_queries/approvals";
+import { pendingCountQuery } from "../../_queries/approvals";
 import { AdminIcon, ApprovalsIcon, AuditIcon, OverviewIcon, RunsIcon, SignOutIcon, WorkflowsIcon } from "../icons";
 import styles from "./shell.module.css";
 
@@ -25,8 +25,8 @@ const BADGE_POLL_MS = 5_000;
 
 export function Sidebar({ user, initialPendingApprovals }: { user: { label: string; role: string }; initialPendingApprovals: number }) {
   const pathname = usePathname();
-  const pending = useQuery({ ...approvalsQuery("pending"), refetchInterval: BADGE_POLL_MS });
-  const pendingCount = pending.data?.approvals.length ?? initialPendingApprovals;
+  const pending = useQuery({ ...pendingCountQuery(), initialData: initialPendingApprovals, refetchInterval: BADGE_POLL_MS });
+  const pendingCount = pending.data;
 
   return (
     <aside className={styles.sidebar}>

@@ -81,7 +81,7 @@ function CreateKeyForm() {
     <div className={styles.createForm}>
       <form action={action} aria-label="Create an API key">
         <h3 className={styles.formTitle}>Create an API key</h3>
-        <div className={styles.formGrid}>
+        <div className={`${styles.formGrid} ${styles.keyGrid}`}>
           <AdminField name="name" label="Name" error={errors.name} required />
           <div className="field">
             <label htmlFor="new-key-role" className="field-label">Role</label>

@@ -40,6 +40,7 @@ export default async function RunPage({ params }: Props) {
         runId={id}
         requestedByLabel={run.requestedBy ? (labels[run.requestedBy] ?? run.requestedBy) : null}
         canCancel={hasRole(actor, "operator")}
+        renderedAt={Date.now()}
       />
     </HydrationBoundary>
   );

@@ -15,14 +15,14 @@ import styles from "./runs.module.css";
 const ACTIVE_POLL_MS = 2_000;
 const IDLE_POLL_MS = 10_000;
 
-export function LiveRuns({ params }: { params: RunListParams }) {
+export function LiveRuns({ params, renderedAt }: { params: RunListParams; renderedAt: number }) {
   const query = useQuery({
     ...runsQuery(params),
     placeholderData: keepPreviousData,
     refetchInterval: (q) => (q.state.data?.runs.some((run) => isActiveStatus(run.status)) ? ACTIVE_POLL_MS : IDLE_POLL_MS),
   });
   const anyActive = query.data?.runs.some((run) => isActiveStatus(run.status)) ?? false;
-  const now = useNow(1_000, anyActive);
+  const now = useNow(1_000, anyActive, renderedAt);
   const filtered = Boolean(params.workflow || params.version || params.status || params.search || params.range);
 
   if (query.isPending) {

@@ -41,7 +41,7 @@ export function RunsTable({ runs, now, caption }: { runs: RunSummaryView[]; now:
               <td>
                 <StatusBadge status={run.status} />
                 {run.error ? (
-                  <div className="field-error truncate" style={{ maxWidth: 260 }} title={run.error.message}>
+                  <div className="field-error truncate" style={{ maxWidth: 200 }} title={run.error.message}>
                     {run.error.message}
                   </div>
                 ) : null}

@@ -18,7 +18,13 @@ import styles from "./run-detail.module.css";
 /** Poll while the run can still change. @defaultValue 1_000 */
 const LIVE_POLL_MS = 1_000;
 
-export function RunDetail({ runId, requestedByLabel, canCancel }: { runId: string; requestedByLabel: string | null; canCancel: boolean }) {
+export function RunDetail({ runId, requestedByLabel, canCancel, renderedAt }: {
+  runId: string;
+  requestedByLabel: string | null;
+  canCancel: boolean;
+  /** Server render time: the first client render uses it, so live durations hydrate unchanged */
+  renderedAt: number;
+}) {
   const query = useQuery({
     ...runQuery(runId),
     refetchInterval: (q) => (q.state.data && isTerminalRunStatus(q.state.data.run.status) ? false : LIVE_POLL_MS),
@@ -26,7 +32,7 @@ export function RunDetail({ runId, requestedByLabel, canCancel }: { runId: strin
   });
   const run = query.data?.run;
   const live = run ? !isTerminalRunStatus(run.status) : false;
-  const now = useNow(500, live);
+  const now = useNow(500, live, renderedAt);
   const timeline = useMemo(() => (run ? buildTimeline(run, new Date(now)) : null), [run, now]);
   const [selected, setSelected] = useState<string | null>(null);
 

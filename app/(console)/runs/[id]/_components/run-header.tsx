@@ -27,7 +27,9 @@ export function RunHeader({ run, requestedByLabel, canCancel, live, now }: {
           {run.workflow}
           <span className="faint">@{run.version}</span>
         </h1>
-        <StatusBadge status={run.status} />
+        <span data-run-status={run.status} aria-live="polite">
+          <StatusBadge status={run.status} />
+        </span>
         <span className="mono muted">{run.id}</span>
         <CopyButton text={run.id} label="Copy id" className="btn btn-ghost btn-sm" />
         <span className="spacer" />
@@ -36,10 +38,8 @@ export function RunHeader({ run, requestedByLabel, canCancel, live, now }: {
       <dl className={styles.facts}>
         <Fact label="Created"><LocalTime iso={run.createdAt} /></Fact>
         <Fact label="Started"><LocalTime iso={run.startedAt} /></Fact>
-        <Fact label={run.finishedAt ? "Finished" : "Running for"}>
-          {run.finishedAt ? <LocalTime iso={run.finishedAt} /> : <span className="num">{duration}</span>}
-        </Fact>
-        <Fact label="Duration"><span className="num">{duration}</span></Fact>
+        <Fact label="Finished">{run.finishedAt ? <LocalTime iso={run.finishedAt} /> : <span className="muted">{live ? "not yet" : "–"}</span>}</Fact>
+        <Fact label={live ? "Running for" : "Duration"}><span className="num">{duration}</span></Fact>
         <Fact label="Tokens"><span className="num">{formatCount(run.totalTokens)}</span></Fact>
         <Fact label="Cost"><span className="num">{formatUsd(run.totalCostUsd)}</span></Fact>
         <Fact label="Requested by">{requestedByLabel ?? <span className="faint">–</span>}</Fact>
@@ -60,7 +60,7 @@ export function RunHeader({ run, requestedByLabel, canCancel, live, now }: {
             {run.forkedAtStep ? <span className="muted"> at step {run.forkedAtStep}</span> : null}
           </Fact>
         ) : null}
-        {run.wakeAt && live ? <Fact label="Wakes at"><LocalTime iso={run.wakeAt} /></Fact> : null}
+        {run.wakeAt && live ? <Fact label={run.status === "waiting" ? "Wait ends by" : "Next attempt"}><LocalTime iso={run.wakeAt} /></Fact> : null}
       </dl>
       {run.error ? (
         <div className="callout callout-error" role="status">
