@@ -46,6 +46,9 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // `npm test` type-checks the whole project (tsc --noEmit, tests included) before anything else;
+  // repeating it inside every `next build` doubles the console's build time at `npm start`.
+  typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
   serverExternalPackages,
   async headers() {
