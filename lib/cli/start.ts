@@ -87,6 +87,7 @@ function printBanner() {
       : "  Admin API key: the one from WAYMARK_ADMIN_API_KEY or printed at the first start",
     "",
     "  Try the API:",
+    ...(admin.apiKey ? [`    export WAYMARK_API_KEY=${admin.apiKey}`] : []),
     `    curl -s -X POST ${baseUrl}/api/v1/runs -H "Authorization: Bearer $WAYMARK_API_KEY" \\`,
     `      -H 'Content-Type: application/json' \\`,
     `      -d '{"workflow":"freight-quote","input":{"customer":"Acme","email":"ops@acme.test","lane":"Rotterdam → Chicago","weightKg":1200}}'`,
