@@ -43,7 +43,7 @@ describe("inputJsonSchema", () => {
   });
 
   it("renders what it can of unrepresentable types", () => {
-    const schema = inputJsonSchema(defineWorkflow({ ...base, input: z.object({ when: z.date() }) }));
+    const schema = inputJsonSchema(defineWorkflow({ ...base, input: z.object({ when: z.date() }), run: async () => "ok" }));
     expect(schema).toMatchObject({ type: "object", properties: { when: {} } });
   });
 });

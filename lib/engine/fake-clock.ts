@@ -8,7 +8,10 @@ interface Timer {
 }
 
 export interface FakeClock extends Clock {
-  /** Moves time forward, firing due sleeps in order. */
+  /**
+   * Moves time forward, firing due sleeps in order. Their continuations run after this returns and
+   * see the new time; use advanceToNextTimer to step through sleeps one at a time.
+   */
   advance(ms: number): void;
   /** Moves time to `at` (never backwards), firing due sleeps in order. */
   advanceTo(at: Date): void;
