@@ -79,7 +79,7 @@ test("signed out: every page redirects to the login, every API route answers 401
   }
 });
 
-test("a wrong password shows the server's message and stays on the login page", async ({ browser }) => {
+test("a wrong password shows the server's message; the right one signs in; Sign out signs out", async ({ browser }) => {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   await page.goto("/login?next=/runs");
@@ -91,5 +91,11 @@ test("a wrong password shows the server's message and stays on the login page", 
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/runs$/);
+
+  // Sign out ends the session: the console is closed again.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/runs");
+  await expect(page).toHaveURL(/\/login\?next=%2Fruns$/);
   await context.close();
 });

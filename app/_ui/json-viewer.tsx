@@ -8,7 +8,7 @@
  * every child of an opened node and every character of a string, which is what hangs a tab on a
  * 50,000-item tool result.
  */
-import { useId, useMemo, useState } from "react";
+import { memo, useId, useMemo, useState } from "react";
 import { CopyButton } from "./copy-button";
 import {
   CHILD_PAGE_SIZE,
@@ -35,7 +35,11 @@ export interface JsonViewerProps {
   copyable?: boolean;
 }
 
-export function JsonViewer({ value, label, expandDepth = 1, copyable = true }: JsonViewerProps) {
+/**
+ * Memoised: live pages re-render every tick, and React Query keeps unchanged payloads
+ * referentially equal, so a large payload is not re-rendered while the run's clock ticks.
+ */
+export const JsonViewer = memo(function JsonViewer({ value, label, expandDepth = 1, copyable = true }: JsonViewerProps) {
   const copyText = useMemo(() => (copyable ? safeStringify(value) : ""), [value, copyable]);
   return (
     <div className={styles.viewer} role="group" aria-label={label}>
@@ -57,7 +61,7 @@ export function JsonViewer({ value, label, expandDepth = 1, copyable = true }: J
       </div>
     </div>
   );
-}
+});
 
 function ContainerNode({ name, value, depth, expandDepth, last }: {
   name: string | null;

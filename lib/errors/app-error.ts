@@ -51,8 +51,16 @@ export const forbidden = (message: string) => new AppError("forbidden", 403, mes
 export const unauthorized = (message = "Authentication required: send `Authorization: Bearer <api key>`.") =>
   new AppError("unauthorized", 401, message);
 
+/**
+ * AppError by shape, not only `instanceof`: Next bundles server actions, route handlers and the
+ * modules they call into separate layers, so an AppError thrown in lib/control can be an instance
+ * of another copy of the class (seen with Turbopack: a 409 from decideApproval escaped instanceof).
+ */
 export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
+  if (error instanceof AppError) return true;
+  if (typeof error !== "object" || error === null) return false;
+  const { name, code, status, message } = error as Partial<AppError>;
+  return name === "AppError" && typeof code === "string" && typeof status === "number" && typeof message === "string";
 }
 
 /** Turns zod issues into our field-level issues, prefixing each path (e.g. "input"). */

@@ -116,6 +116,26 @@ describe("buildTimeline", () => {
     expect([second.leftPct, second.widthPct]).toEqual([30, 20]);
   });
 
+  it("never draws an attempt over the attempts before it", () => {
+    const retried = step({
+      id: "fetch-rates",
+      seq: 0,
+      attempts: 2,
+      startedAt: at(0),
+      finishedAt: at(900),
+      attemptHistory: [
+        { attempt: 1, status: "failed", error: { name: "Error", message: "503" }, startedAt: at(0), finishedAt: at(100) },
+        // The final attempt as the journal row records it: with the step's first start.
+        { attempt: 2, status: "succeeded", error: null, startedAt: at(0), finishedAt: at(900) },
+      ],
+    });
+    const bars = buildTimeline(run({ steps: [retried] }), new Date(T0 + 5000)).rows[0].bars.filter((b) => b.kind === "attempt");
+    expect(bars.map((b) => [b.startOffsetMs, b.durationMs])).toEqual([
+      [0, 100],
+      [100, 800],
+    ]);
+  });
+
   it("keeps a single-attempt step on one row without attempt children", () => {
     const timeline = buildTimeline(run({ steps: [step({ id: "send-email", seq: 0 })] }), new Date(T0 + 5000));
     expect(timeline.rows).toHaveLength(1);
@@ -249,6 +269,28 @@ describe("buildTimeline", () => {
     expect(timeline.rows[0].bars.map((b) => b.kind)).toEqual(["attempt", "backoff"]);
     expect(timeline.rows[0].bars[1].durationMs).toBe(2900);
     expect(timeline.axis.endMs).toBe(T0 + 3000);
+  });
+
+  it("can scale the axis to the executions, cutting a long wait at the edge", () => {
+    const r = run({
+      status: "waiting",
+      finishedAt: null,
+      steps: [
+        step({ id: "fetch-rates", seq: 0, startedAt: at(0), finishedAt: at(400) }),
+        step({ id: "approve-quote", seq: 1, kind: "approval", status: "waiting", startedAt: at(400), finishedAt: null, approval: approval() }),
+      ],
+    });
+    const now = new Date(T0 + 3_600_000);
+    const whole = buildTimeline(r, now);
+    expect(whole.waitsDominate).toBe(true);
+    expect(whole.axis.durationMs).toBe(3_600_000);
+    expect(whole.rows[0].bars[0].widthPct).toBeLessThan(0.1);
+
+    const work = buildTimeline(r, now, { scale: "work" });
+    expect(work.scale).toBe("work");
+    expect(work.axis.durationMs).toBe(460);
+    expect(work.rows[0].bars[0]).toMatchObject({ leftPct: 0, widthPct: 86.96, clipped: false });
+    expect(work.rows[1].bars[0]).toMatchObject({ leftPct: 86.96, widthPct: 13.04, clipped: true, durationMs: 3_599_600 });
   });
 
   it("gives a run without steps a usable axis", () => {

@@ -37,7 +37,16 @@ export function isTerminalRunStatus(status: string): boolean {
   return TERMINAL_RUN_STATUSES.has(status);
 }
 
-export function buildTimeline(run: RunView, now: Date): Timeline {
+export interface TimelineOptions {
+  /**
+   * "run": the axis spans the whole run. "work": it ends where the last execution (attempt or
+   * backoff) ends, so steps stay readable when a wait of hours dwarfs them; longer waits are cut
+   * at the edge (`clipped`). @defaultValue "run"
+   */
+  scale?: "run" | "work";
+}
+
+export function buildTimeline(run: RunView, now: Date, options: TimelineOptions = {}): Timeline {
   const live = !isTerminalRunStatus(run.status);
   const nowMs = now.getTime();
   const runStartMs = toMs(run.startedAt) ?? toMs(run.createdAt) ?? nowMs;
@@ -49,13 +58,15 @@ export function buildTimeline(run: RunView, now: Date): Timeline {
 
   const allSegments = perStep.flatMap((s) => s.segments);
   const axisStart = Math.min(runStartMs, ...allSegments.map((s) => s.startMs));
-  const axisEnd = Math.max(openEndMs, toMs(run.finishedAt) ?? 0, ...allSegments.map((s) => s.endMs));
+  const wholeRunEnd = Math.max(openEndMs, toMs(run.finishedAt) ?? 0, ...allSegments.map((s) => s.endMs));
+  const work = allSegments.filter((s) => s.kind !== "wait");
+  const axisEnd = options.scale === "work" && work.length > 0 ? workScaleEnd(axisStart, work, wholeRunEnd) : wholeRunEnd;
   const axis = buildAxis(axisStart, axisEnd);
 
   const place = (segment: Segment, key: string): TimelineBar => placeBar(segment, key, axis.startMs, axis.durationMs);
   const rows = perStep.flatMap((entry) => rowsForStep(entry, place));
 
-  return { axis, rows, live, totals: totalsOf(run.steps) };
+  return { axis, rows, live, scale: options.scale ?? "run", waitsDominate: waitsDominate(allSegments, axisStart, wholeRunEnd), totals: totalsOf(run.steps) };
 }
 
 function segmentStep(step: StepView, openEndMs: number, live: boolean): StepSegments {
@@ -81,8 +92,10 @@ function segmentStep(step: StepView, openEndMs: number, live: boolean): StepSegm
   const attempts = attemptsOf(step);
   const segments: Segment[] = [];
   attempts.forEach((attempt, index) => {
-    const startMs = toMs(attempt.startedAt) ?? openEndMs;
     const previous = segments.at(-1);
+    // Attempts are sequential. A final attempt recorded with the step's first start time (the
+    // journal row keeps it) would otherwise be drawn over the failed attempts before it.
+    const startMs = Math.max(toMs(attempt.startedAt) ?? openEndMs, previous?.endMs ?? -Infinity);
     if (previous && startMs > previous.endMs) {
       segments.push({ kind: "backoff", status: "waiting", attempt: null, startMs: previous.endMs, endMs: startMs, open: false });
     }
@@ -230,6 +243,7 @@ function placeBar(segment: Segment, key: string, axisStartMs: number, axisMs: nu
     leftPct,
     widthPct,
     open: segment.open,
+    clipped: segment.endMs > axisStartMs + axisMs,
     label: barLabel(segment, durationMs),
   };
 }
@@ -239,6 +253,18 @@ function barLabel(segment: Segment, durationMs: number): string {
   if (segment.kind === "backoff") return `waiting to retry · ${took}`;
   if (segment.kind === "wait") return `wait · ${segment.status} · ${took}`;
   return `attempt ${segment.attempt} · ${segment.status.replace("_", " ")} · ${took}`;
+}
+
+/** The last execution's end plus 15 %, so a wait that follows still shows as a stub at the edge. */
+function workScaleEnd(startMs: number, work: Segment[], wholeRunEnd: number): number {
+  const lastWork = Math.max(...work.map((s) => s.endMs));
+  return Math.min(wholeRunEnd, lastWork + Math.max(lastWork - startMs, 1) * 0.15);
+}
+
+/** Waits take most of the run: the "work" scale is worth offering. */
+function waitsDominate(segments: Segment[], startMs: number, endMs: number): boolean {
+  const waitMs = segments.filter((s) => s.kind === "wait").reduce((sum, s) => sum + (s.endMs - s.startMs), 0);
+  return waitMs > 0.5 * Math.max(endMs - startMs, 1);
 }
 
 function spanOf(bars: TimelineBar[]): number {

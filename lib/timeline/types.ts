@@ -30,6 +30,8 @@ export interface TimelineBar {
   widthPct: number;
   /** The bar is still growing (its end is `now`) */
   open: boolean;
+  /** The bar goes on past the right edge of the axis (a long wait on the "work" scale) */
+  clipped: boolean;
   /** Short text for a tooltip / accessible label */
   label: string;
 }
@@ -107,5 +109,9 @@ export interface Timeline {
   rows: TimelineRow[];
   /** The run has not reached a terminal status: bars may still grow */
   live: boolean;
+  /** What the axis spans: the whole run, or the executions only */
+  scale: "run" | "work";
+  /** Waits make up most of the run, so steps are hard to see on the whole-run scale */
+  waitsDominate: boolean;
   totals: { steps: number; attempts: number; failedAttempts: number; inputTokens: number; outputTokens: number; costUsd: number };
 }

@@ -4,7 +4,12 @@
  * Next's own control flow (redirect, notFound) passes through untouched.
  */
 import { unstable_rethrow } from "next/navigation";
-import { isAppError, type ValidationIssue } from "../../../lib/errors/app-error";
+import { isAppError, type AppError, type ValidationIssue } from "../../../lib/errors/app-error";
+
+/** The AppError inside a thrown value, if it is one (see isAppError: checked by shape). */
+export function asAppError(error: unknown): AppError | null {
+  return isAppError(error) ? error : null;
+}
 
 export interface ActionResult {
   ok: boolean;
@@ -36,12 +41,13 @@ export async function toActionResult(body: () => Promise<ActionResult>, options:
     return await body();
   } catch (error) {
     unstable_rethrow(error);
-    if (isAppError(error)) {
+    const appError = asAppError(error);
+    if (appError) {
       return {
         ok: false,
-        status: error.status,
-        message: error.message,
-        fieldErrors: fieldErrorsFromIssues(error.details?.issues, options.issuePrefix),
+        status: appError.status,
+        message: appError.message,
+        fieldErrors: fieldErrorsFromIssues(appError.details?.issues, options.issuePrefix),
       };
     }
     throw error;

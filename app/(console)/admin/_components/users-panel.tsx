@@ -52,7 +52,7 @@ function UserRow({ user, isSelf }: { user: UserRecord; isSelf: boolean }) {
       </td>
       <td><StatusBadge status={user.disabledAt ? "disabled" : "active"} /></td>
       <td>
-        <form action={roleAction} className="row" aria-label={`Role of ${user.email}`}>
+        <form action={roleAction} className="row" aria-label={`Change the role of ${user.email}`}>
           <input type="hidden" name="userId" value={user.id} />
           <label htmlFor={roleId} className="visually-hidden">Role of {user.email}</label>
           <select id={roleId} name="role" className="select" defaultValue={user.role} style={{ width: "auto" }} disabled={rolePending}>

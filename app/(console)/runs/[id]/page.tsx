@@ -6,9 +6,9 @@ import { hasRole, requireActor } from "../../../../lib/auth/current-actor";
 import { getControl, getDb } from "../../../../lib/control";
 import { resolveActorLabels } from "../../../../lib/data/console-queries";
 import type { RunView } from "../../../../lib/data/views";
-import { isAppError } from "../../../../lib/errors/app-error";
 import { getQueryClient } from "../../../_queries/query-client";
 import { runQuery } from "../../../_queries/runs";
+import { asAppError } from "../../_lib/action-result";
 import { RunDetail } from "./_components/run-detail";
 
 type Props = { params: Promise<{ id: string }> };
@@ -26,7 +26,7 @@ export default async function RunPage({ params }: Props) {
   try {
     run = await control.getRun(id, actor);
   } catch (error) {
-    if (isAppError(error) && error.status === 404) notFound();
+    if (asAppError(error)?.status === 404) notFound();
     throw error;
   }
   const labels = await resolveActorLabels(await getDb(), [run.requestedBy]);

@@ -130,9 +130,9 @@ function VersionSection({ workflowName, version, stats, selected }: {
           <h3>Steps seen in runs</h3>
           {stats && stats.steps.length > 0 ? (
             <ol className={styles.steps}>
-              {stats.steps.map((step) => (
+              {stats.steps.map((step, index) => (
                 <li key={step.stepId} className={styles.step}>
-                  <span className={styles.stepPos}>{step.position + 1}</span>
+                  <span className={styles.stepPos} aria-hidden="true">{index + 1}</span>
                   <StepKindIcon kind={step.kind} size={14} />
                   <span className="mono">{step.stepId}</span>
                   <span className="faint">{KIND_LABELS[step.kind]}</span>

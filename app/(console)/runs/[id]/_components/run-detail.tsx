@@ -33,7 +33,8 @@ export function RunDetail({ runId, requestedByLabel, canCancel, renderedAt }: {
   const run = query.data?.run;
   const live = run ? !isTerminalRunStatus(run.status) : false;
   const now = useNow(500, live, renderedAt);
-  const timeline = useMemo(() => (run ? buildTimeline(run, new Date(now)) : null), [run, now]);
+  const [scale, setScale] = useState<"run" | "work">("run");
+  const timeline = useMemo(() => (run ? buildTimeline(run, new Date(now), { scale }) : null), [run, now, scale]);
   const [selected, setSelected] = useState<string | null>(null);
 
   if (!run || !timeline) {
@@ -56,6 +57,8 @@ export function RunDetail({ runId, requestedByLabel, canCancel, renderedAt }: {
         <section className={`card ${styles.timelineCard}`} aria-labelledby="timeline-title">
           <div className="card-header">
             <h2 id="timeline-title" className="section-title">Timeline</h2>
+            {timeline.waitsDominate || scale === "work" ? <ScaleToggle scale={scale} onChange={setScale} /> : null}
+            <span className="spacer" />
             <span className="muted">
               {timeline.totals.steps} {timeline.totals.steps === 1 ? "step" : "steps"} · {timeline.totals.attempts} attempts
               {timeline.totals.failedAttempts > 0 ? ` · ${timeline.totals.failedAttempts} failed` : ""}
@@ -93,6 +96,20 @@ export function RunDetail({ runId, requestedByLabel, canCancel, renderedAt }: {
           </div>
         </section>
       </div>
+    </div>
+  );
+}
+
+/** Whole run vs. executions only: when a long wait squeezes the steps into slivers. */
+function ScaleToggle({ scale, onChange }: { scale: "run" | "work"; onChange: (scale: "run" | "work") => void }) {
+  return (
+    <div className={styles.scaleToggle} role="group" aria-label="Time axis">
+      <button type="button" className="btn btn-sm" aria-pressed={scale === "run"} onClick={() => onChange("run")}>
+        Whole run
+      </button>
+      <button type="button" className="btn btn-sm" aria-pressed={scale === "work"} onClick={() => onChange("work")}>
+        Fit steps
+      </button>
     </div>
   );
 }

@@ -60,7 +60,7 @@ export function StepDetail({ step, live, now }: { step: StepView; live: boolean;
             <h3>LLM call</h3>
             <dl className="kv">
               <dt>Model</dt>
-              <dd className="mono">{step.usage.model ?? "–"}</dd>
+              <dd className="mono">{step.usage.model ?? requestedModel(step.input) ?? "–"}</dd>
               <dt>Provider</dt>
               <dd>{step.usage.provider ?? "–"}</dd>
               <dt>Tokens</dt>
@@ -161,6 +161,11 @@ export function StepDetail({ step, live, now }: { step: StepView; live: boolean;
       </div>
     </div>
   );
+}
+
+/** The model the step asked for (an LLM step's recorded input), when the provider never answered. */
+function requestedModel(input: Json | null): string | null {
+  return input && typeof input === "object" && !Array.isArray(input) && typeof input.model === "string" ? input.model : null;
 }
 
 function llmText(output: Json | null): string | null {

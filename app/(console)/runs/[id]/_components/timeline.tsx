@@ -84,6 +84,7 @@ export function Timeline({ timeline, selectedStepId, onSelect, runStatus }: {
                     data-kind={bar.kind}
                     data-status={bar.status}
                     data-open={bar.open}
+                    data-clipped={bar.clipped}
                     style={{ left: `${bar.leftPct}%`, width: `${bar.widthPct}%` }}
                     title={bar.label}
                   />
@@ -102,7 +103,7 @@ function RowFacts({ row }: { row: TimelineRow }) {
   if (row.type === "attempt") {
     const error = row.errors[0];
     return error ? (
-      <span className={`${styles.facts} ${styles.error}`}>
+      <span className={`${styles.facts} ${styles.error}`} title={`${error.name}: ${error.message}`}>
         {error.name}: {error.message}
       </span>
     ) : null;
@@ -131,7 +132,7 @@ function RowFacts({ row }: { row: TimelineRow }) {
   if (row.status === "failed" && row.errors.length > 0) {
     const last = row.errors[row.errors.length - 1];
     return (
-      <span className={`${styles.facts} ${styles.error}`}>
+      <span className={`${styles.facts} ${styles.error}`} title={`${last.name}: ${last.message}`}>
         {last.name}: {last.message}
       </span>
     );
