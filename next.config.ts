@@ -23,6 +23,8 @@ const serverExternalPackages = [
   "@opentelemetry/otlp-transformer",
   "@opentelemetry/semantic-conventions",
   "@opentelemetry/instrumentation",
+  "otlp-transformer-protos",
+  "protobufjs",
   "openai",
   "@anthropic-ai/sdk",
 ];

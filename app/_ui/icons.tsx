@@ -49,6 +49,12 @@ export const WorkflowsIcon = (p: IconProps) => (
   </Svg>
 );
 
+export const TracesIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M2 3h7M4 7h8M6 11h7M2 3v10" />
+  </Svg>
+);
+
 export const ApprovalsIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M2.5 8.5l3 3 7-7" />

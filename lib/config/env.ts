@@ -55,6 +55,54 @@ const envSchema = z.object({
   WAYMARK_SESSION_TTL_MS: z.coerce.number().int().min(60_000).default(43_200_000),
   /** A console session unused for this long ends (idle expiry); the console's polling counts as use */
   WAYMARK_SESSION_IDLE_MS: z.coerce.number().int().min(60_000).default(7_200_000),
+  /** Telemetry: the worker stores its spans in the console's database (the trace view reads them there) */
+  WAYMARK_TRACE_STORE: booleanish.default(true),
+  /**
+   * Telemetry: extra secret patterns redacted from captured content, as a JSON array of regular
+   * expressions (e.g. `["ACME-[0-9]{6}"]`) or one bare expression. API keys and bearer tokens are always redacted.
+   */
+  WAYMARK_REDACT_PATTERNS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return [] as RegExp[];
+      let sources: unknown = [value];
+      if (value.trim().startsWith("[")) {
+        try {
+          sources = JSON.parse(value);
+        } catch {
+          ctx.addIssue({ code: "custom", message: 'must be a JSON array of regular expressions, e.g. ["ACME-[0-9]{6}"]' });
+          return z.NEVER;
+        }
+      }
+      if (!Array.isArray(sources) || !sources.every((s) => typeof s === "string" && s !== "")) {
+        ctx.addIssue({ code: "custom", message: "must list non-empty regular expressions" });
+        return z.NEVER;
+      }
+      const patterns: RegExp[] = [];
+      for (const source of sources as string[]) {
+        try {
+          patterns.push(new RegExp(source, "g"));
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: `"${source}" is not a valid regular expression (${(error as Error).message})` });
+          return z.NEVER;
+        }
+      }
+      return patterns;
+    }),
+  /** The content switch used by OpenTelemetry's GenAI instrumentations; same effect as WAYMARK_CAPTURE_CONTENT */
+  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: booleanish.optional(),
+  /** Extra trace export protocol (standard variables; the exporter reads the rest of OTEL_EXPORTER_OTLP_* itself) */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json", "grpc"]).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(["http/protobuf", "http/json", "grpc"]).optional(),
+  /** `none` turns the extra OTLP export off even when an endpoint is set */
+  OTEL_TRACES_EXPORTER: z.string().optional(),
+  OTEL_SDK_DISABLED: booleanish.optional(),
+  /** Batch span processor (standard variables): delay between exports, queue bound, batch size, export timeout */
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(0).default(1_000),
+  OTEL_BSP_MAX_QUEUE_SIZE: z.coerce.number().int().min(1).default(2_048),
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: z.coerce.number().int().min(1).default(512),
+  OTEL_BSP_EXPORT_TIMEOUT: z.coerce.number().int().min(1).default(10_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

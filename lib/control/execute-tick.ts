@@ -4,13 +4,20 @@
  * fenced by the epoch; a stale claimant's write fails with StaleEpochError and it simply stops.
  */
 import { executeTick } from "../engine/executor";
-import type { Clock, LlmClient, Logger, Tracer } from "../engine/types";
+import type { Clock, LlmClient, Logger, TickOutcome, Tracer } from "../engine/types";
+import type { TelemetryTracer } from "../telemetry/otel-tracer";
+import { formatRunTraceContext, newRunTraceContext, parseRunTraceContext, type RunTraceContext } from "../telemetry/run-trace-context";
 import type { ControlDeps } from "./deps";
-import { claimRun, createJournalWriter, finishTick, loadJournal, releaseClaim } from "./data-port";
+import { claimRun, createJournalWriter, finishTick, loadJournal, releaseClaim, saveTraceContext, type ClaimedRun } from "./data-port";
 
 export interface TickRuntime {
   llm: LlmClient;
   tracer: Tracer;
+  /**
+   * One trace per run: every tick's spans are parented to the run's root span (its context is
+   * stored on the run), and the root span is exported when the run ends. Omitted: no run traces.
+   */
+  runTracer?: Pick<TelemetryTracer, "withinRun" | "recordRunSpan">;
   clock: Clock;
   leaseMs: number;
   maxCrashesPerStep: number;
@@ -54,10 +61,11 @@ export async function executeRunTick(
       });
     }, Math.max(250, Math.floor(runtime.leaseMs / 3)));
 
+    const trace = runtime.runTracer ? await runTraceContext(deps, claimed) : null;
     let outcome;
     try {
       const journal = await loadJournal(deps.db, runId);
-      outcome = await executeTick({
+      const tick = () => executeTick({
         definition,
         run: { id: runId, input: claimed.input, startedAt: claimed.startedAt, deadlineAt: claimed.deadlineAt },
         journal,
@@ -70,6 +78,7 @@ export async function executeRunTick(
         limits: { maxCrashesPerStep: runtime.maxCrashesPerStep, inlineRetryMaxMs: runtime.inlineRetryMaxMs },
         shutdownSignal,
       });
+      outcome = trace && runtime.runTracer ? await runtime.runTracer.withinRun(trace, tick) : await tick();
     } catch (error) {
       if (isStaleEpoch(error)) {
         log.info("Tick fenced out: another worker claimed the run", { runId, epoch: claimed.epoch });
@@ -95,6 +104,9 @@ export async function executeRunTick(
       if (isStaleEpoch(error)) return;
       throw error;
     }
+    if (trace && runtime.runTracer && (outcome.type === "succeeded" || outcome.type === "failed")) {
+      recordRunSpan(runtime.runTracer, trace, claimed, outcome, runtime.clock.now());
+    }
     if (result.requeue) continue;
     if (outcome.type === "suspended" && outcome.wakeAt) {
       await deps.producer.enqueueTick(runId, { at: outcome.wakeAt, reason: "wake" }).catch((error: unknown) => {
@@ -105,6 +117,44 @@ export async function executeRunTick(
   }
   log.warn("Run kept asking for ticks; handing it to the queue", { runId });
   await deps.producer.enqueueTick(runId, { reason: "reconcile" }).catch(() => undefined);
+}
+
+/**
+ * The run's trace context: the one stored on the run, or (first tick) a new one, stored before
+ * any span refers to it. If storing fails the tick still runs; its spans then carry the run id only.
+ */
+async function runTraceContext(deps: ControlDeps, claimed: ClaimedRun): Promise<RunTraceContext> {
+  const stored = parseRunTraceContext(claimed.traceContext);
+  if (stored) return stored;
+  const context = newRunTraceContext();
+  await saveTraceContext(deps.db, { runId: claimed.id, traceContext: formatRunTraceContext(context) }).catch((error: unknown) => {
+    deps.log.warn("Could not store the run's trace context; this tick's spans start a new trace", {
+      runId: claimed.id,
+      error: String(error),
+    });
+  });
+  return context;
+}
+
+/** The root `invoke_workflow {name}` span, exported once, when the run ends (its children were exported as they ended). */
+function recordRunSpan(
+  runTracer: NonNullable<TickRuntime["runTracer"]>,
+  trace: RunTraceContext,
+  claimed: ClaimedRun,
+  outcome: Extract<TickOutcome, { type: "succeeded" | "failed" }>,
+  endTime: Date,
+): void {
+  runTracer.recordRunSpan(trace, {
+    workflowName: claimed.workflowName,
+    workflowVersion: claimed.workflowVersion,
+    runId: claimed.id,
+    startTime: claimed.startedAt,
+    endTime,
+    status: outcome.type,
+    ...(outcome.type === "failed"
+      ? { error: { type: outcome.error.reason ?? outcome.error.name, message: outcome.error.message } }
+      : {}),
+  });
 }
 
 export type { Logger };

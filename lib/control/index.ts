@@ -14,6 +14,10 @@ import { getRun, listApprovals, listRuns, listWorkflows } from "./reads";
 import { loadRegistry } from "./registry";
 import { cancelRun, decideApproval } from "./run-actions";
 import { startRun } from "./start-run";
+import { bulkReplay, previewBulkReplay } from "./bulk-replay";
+import { checkCompat } from "./compat-check";
+import { getRunLineage, previewReplay, replayRun } from "./replay";
+import { listVersionCoverage } from "./worker-presence";
 import type { Control } from "./types";
 
 export type { Control, Actor, Role } from "./types";
@@ -54,6 +58,13 @@ export function createControl(deps: ControlDeps): Control {
     listWorkflows: (actor) => listWorkflows(deps, actor),
     listApprovals: (filter, actor) => listApprovals(deps, filter, actor),
     health: () => checkHealth(deps),
+    replayRun: (runId, request, actor) => replayRun(deps, runId, request, actor),
+    previewReplay: (runId, request, actor) => previewReplay(deps, runId, request, actor),
+    previewBulkReplay: (request, actor) => previewBulkReplay(deps, request, actor),
+    bulkReplay: (request, actor) => bulkReplay(deps, request, actor),
+    checkCompat: (request, actor) => checkCompat(deps, request, actor),
+    listVersionCoverage: (actor, workflow) => listVersionCoverage(deps, actor, workflow),
+    getRunLineage: (runId, actor) => getRunLineage(deps, runId, actor),
   };
 }
 

@@ -19,6 +19,7 @@ import { executeRunTick, type TickRuntime } from "./execute-tick";
 import { startReconciler } from "./reconcile";
 import { syncWorkflowDefinitions } from "./registry";
 import { systemClock } from "./system-clock";
+import { startWorkerTelemetry } from "./worker-telemetry";
 
 export interface WorkerRuntime {
   workerId: string;
@@ -46,16 +47,20 @@ export async function startWorkerRuntime(config: Config, log: Logger, options: W
   const demo = needsDemo
     ? await startDemoProvider({ port: config.WAYMARK_DEMO_PROVIDER_PORT, latencyMs: config.WAYMARK_DEMO_LLM_LATENCY_MS })
     : null;
-  const llm = createLlmRouter({
+  const router = createLlmRouter({
     ...routerOptions,
     demoBaseUrl: demo?.baseUrl ?? "http://127.0.0.1:9/v1",
     onUnpricedModel: (model) => log.warn(`No price known for model "${model}"; its calls are recorded at $0.`, { model }),
   });
   configureDemoTools({ sink: createSink(deps.db.pool), toolLatencyMs: config.WAYMARK_DEMO_TOOL_LATENCY_MS });
 
+  // One trace per run, exported to the console's span store and any OTLP backend set with OTEL_*.
+  const tracing = config.OTEL_SDK_DISABLED ? null : startWorkerTelemetry(config, { db: deps.db, log }, workerId);
+  const telemetry = tracing?.telemetry;
   const runtime: TickRuntime = {
-    llm,
-    tracer: noopTracer,
+    llm: telemetry ? telemetry.instrumentLlm(router, (model) => router.routeOf(model)) : router,
+    tracer: telemetry?.tracer ?? noopTracer,
+    runTracer: telemetry?.tracer,
     clock: systemClock,
     leaseMs: config.WAYMARK_LEASE_MS,
     maxCrashesPerStep: config.WAYMARK_MAX_CRASHES_PER_STEP,
@@ -96,6 +101,7 @@ export async function startWorkerRuntime(config: Config, log: Logger, options: W
         await consumer.close().catch((error: unknown) => log.warn("Closing the queue worker failed", { error: String(error) }));
         clearTimeout(interrupt);
         consumerRedis.disconnect();
+        await tracing?.close();
         await demo?.close();
         await deps.close();
         log.info("Worker stopped", { workerId });

@@ -4,15 +4,18 @@
  */
 import { z } from "zod";
 import type pg from "pg";
-import { defineWorkflow, FatalError } from "../sdk";
+import { defineWorkflow, FatalError, type WorkflowContext } from "../sdk";
 import { createSink } from "../demo/sink";
+import { isDemoToolFailing } from "../demo/tool-flag-store";
 
 let sink: ReturnType<typeof createSink> | null = null;
+let flagPool: pg.Pool | null = null;
 let workerLabel = "unknown";
 
 /** The fixture worker calls this once at start; steps deliver their effects through it. */
 export function configureFixtures(pool: pg.Pool, label: string) {
   sink = createSink(pool);
+  flagPool = pool;
   workerLabel = label;
 }
 
@@ -115,6 +118,64 @@ export const noopChain = defineWorkflow({
   },
 });
 
+/** The flag (a `demo_tool_flags` row) that makes a replay-probe step fail; tests set it from outside the worker. */
+export const replayProbeFlag = (stepId: string) => `replay-probe/${stepId}`;
+
+/** A side-effecting replay-probe step: fails at once (no retries) while its flag is set, else delivers to the sink. */
+function probeEffect(ctx: WorkflowContext, i: number, label: string) {
+  const stepId = `effect-${i}`;
+  return ctx.step(
+    stepId,
+    async ({ idempotencyKey }) => {
+      if (!flagPool) throw new FatalError("fixture flags not configured: call configureFixtures(pool) first");
+      if (await isDemoToolFailing(flagPool, replayProbeFlag(stepId))) {
+        throw new FatalError(`${stepId} failed on purpose (flag ${replayProbeFlag(stepId)} is set); clear it and replay from this step.`);
+      }
+      return requireSink().deliver({ idempotencyKey, channel: "replay", payload: { i, label, worker: workerLabel } });
+    },
+    { sideEffect: true, retry: { maxAttempts: 1 } },
+  );
+}
+
+const replayProbeInput = z.object({ label: z.string().min(1) });
+
+/**
+ * For replay tests: a plain step, side-effecting steps around an LLM call. Version 2 moves the LLM
+ * call before the first effect (it diverges from version 1's journals at position 1); version 3
+ * is version 1 plus one more effect (compatible with version 1's journals).
+ */
+export function replayProbe(version: 1 | 2 | 3) {
+  const summarise = (ctx: WorkflowContext, label: string) =>
+    ctx.llm("summarise", { model: "gpt-4o-mini", messages: [{ role: "user", content: `Summarise the delivery for ${label}` }] });
+  if (version === 2) {
+    return defineWorkflow({
+      name: "replay-probe",
+      version: 2,
+      input: replayProbeInput,
+      async run(ctx, input) {
+        const prepared = await ctx.step("prepare", () => ({ label: input.label }));
+        await summarise(ctx, input.label);
+        for (let i = 0; i < 3; i++) await probeEffect(ctx, i, input.label);
+        return { prepared: prepared.label, label: input.label, effects: 3 };
+      },
+    });
+  }
+  return defineWorkflow({
+    name: "replay-probe",
+    version,
+    input: replayProbeInput,
+    async run(ctx, input) {
+      const prepared = await ctx.step("prepare", () => ({ label: input.label }));
+      await probeEffect(ctx, 0, input.label);
+      await summarise(ctx, input.label);
+      await probeEffect(ctx, 1, input.label);
+      await probeEffect(ctx, 2, input.label);
+      if (ctx.workflow.version === 3) await probeEffect(ctx, 3, input.label);
+      return { prepared: prepared.label, label: input.label, effects: ctx.workflow.version === 3 ? 4 : 3 };
+    },
+  });
+}
+
 export function fixtureWorkflows(variant: "original" | "reordered" = "original") {
-  return [durableChain, approvalProbe, reorderProbe(variant), poisonProbe, noopChain];
+  return [durableChain, approvalProbe, reorderProbe(variant), poisonProbe, noopChain, replayProbe(1), replayProbe(2), replayProbe(3)];
 }

@@ -8,12 +8,13 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 import { pendingCountQuery } from "../../_queries/approvals";
-import { AdminIcon, ApprovalsIcon, AuditIcon, OverviewIcon, RunsIcon, SignOutIcon, WorkflowsIcon } from "../icons";
+import { AdminIcon, ApprovalsIcon, AuditIcon, OverviewIcon, RunsIcon, SignOutIcon, TracesIcon, WorkflowsIcon } from "../icons";
 import styles from "./shell.module.css";
 
 const NAV = [
   { href: "/", label: "Overview", Icon: OverviewIcon },
   { href: "/runs", label: "Runs", Icon: RunsIcon },
+  { href: "/traces", label: "Traces", Icon: TracesIcon },
   { href: "/workflows", label: "Workflows", Icon: WorkflowsIcon },
   { href: "/approvals", label: "Approvals", Icon: ApprovalsIcon },
   { href: "/audit", label: "Audit", Icon: AuditIcon },

@@ -29,7 +29,8 @@ export default async function RunPage({ params }: Props) {
     if (asAppError(error)?.status === 404) notFound();
     throw error;
   }
-  const labels = await resolveActorLabels(await getDb(), [run.requestedBy]);
+  const [labels, workflows] = await Promise.all([resolveActorLabels(await getDb(), [run.requestedBy]), control.listWorkflows(actor)]);
+  const versions = (workflows.find((w) => w.name === run.workflow)?.versions ?? []).filter((v) => v.registered).map((v) => v.version);
 
   const queryClient = getQueryClient();
   queryClient.setQueryData(runQuery(id).queryKey, { run });
@@ -40,6 +41,8 @@ export default async function RunPage({ params }: Props) {
         runId={id}
         requestedByLabel={run.requestedBy ? (labels[run.requestedBy] ?? run.requestedBy) : null}
         canCancel={hasRole(actor, "operator")}
+        canReplay={hasRole(actor, "operator")}
+        versions={versions}
         renderedAt={Date.now()}
       />
     </HydrationBoundary>

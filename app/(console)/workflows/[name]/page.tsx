@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { hasRole, requireActor } from "../../../../lib/auth/current-actor";
 import { getControl, getDb } from "../../../../lib/control";
 import { getVersionStats, RUN_STATUSES, type VersionStats } from "../../../../lib/data/console-queries";
+import type { VersionCoverageView } from "../../../../lib/control/types";
 import type { WorkflowVersionView } from "../../../../lib/data/views";
 import { formatPercent } from "../../../_ui/format";
 import { KIND_LABELS, StepKindIcon } from "../../../_ui/icons";
@@ -25,7 +26,11 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const actor = await requireActor("viewer");
   const name = decodeURIComponent((await params).name);
   const control = await getControl();
-  const [workflows, stats] = await Promise.all([control.listWorkflows(actor), getVersionStats(await getDb(), name)]);
+  const [workflows, stats, coverage] = await Promise.all([
+    control.listWorkflows(actor),
+    getVersionStats(await getDb(), name),
+    control.listVersionCoverage(actor, name),
+  ]);
   const workflow = workflows.find((w) => w.name === name);
   if (!workflow) notFound();
 
@@ -40,7 +45,13 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
         eyebrow={<><Link href="/workflows">Workflows</Link> /</>}
         title={workflow.name}
         description={workflow.versions[0]?.description ?? undefined}
-        actions={<Link href={`/runs?workflow=${encodeURIComponent(workflow.name)}`} className="btn">View runs</Link>}
+        actions={
+          <>
+            <Link href={`/workflows/${encodeURIComponent(workflow.name)}/compat`} className="btn">Compatibility check</Link>
+            <Link href={`/workflows/${encodeURIComponent(workflow.name)}/replay`} className="btn">Bulk replay</Link>
+            <Link href={`/runs?workflow=${encodeURIComponent(workflow.name)}`} className="btn">View runs</Link>
+          </>
+        }
       />
       <div className={styles.layout}>
         <div className="stack">
@@ -50,6 +61,8 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
               workflowName={workflow.name}
               version={version}
               stats={stats.find((s) => s.version === version.version)}
+              coverage={coverage.find((c) => c.version === version.version)}
+              latest={version.version === workflow.latestVersion}
               selected={version.version === formVersion?.version}
             />
           ))}
@@ -78,10 +91,12 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   );
 }
 
-function VersionSection({ workflowName, version, stats, selected }: {
+function VersionSection({ workflowName, version, stats, coverage, latest, selected }: {
   workflowName: string;
   version: WorkflowVersionView;
   stats: VersionStats | undefined;
+  coverage: VersionCoverageView | undefined;
+  latest: boolean;
   selected: boolean;
 }) {
   const runsHref = (status?: string) =>
@@ -126,6 +141,8 @@ function VersionSection({ workflowName, version, stats, selected }: {
           </ul>
         </div>
 
+        {coverage ? <VersionCoverage coverage={coverage} latest={latest} /> : null}
+
         <div className="stack-sm">
           <h3>Steps seen in runs</h3>
           {stats && stats.steps.length > 0 ? (
@@ -154,5 +171,42 @@ function VersionSection({ workflowName, version, stats, selected }: {
         </details>
       </div>
     </section>
+  );
+}
+
+/**
+ * Runs still in flight on this version and the live workers that serve it: an operator retires an
+ * old version once nothing is in flight; "no worker has version N" means its runs wait.
+ */
+function VersionCoverage({ coverage, latest }: { coverage: VersionCoverageView; latest: boolean }) {
+  const { inFlight, workers, unserved, refusedBy } = coverage;
+  return (
+    <div className="stack-sm" data-testid={`coverage-v${coverage.version}`}>
+      <div className="row">
+        <span className="muted">In flight</span>
+        <span className="num" style={{ fontWeight: 600 }}>{inFlight.total}</span>
+        <span className="muted num">
+          ({inFlight.queued} queued · {inFlight.running} running · {inFlight.waiting} waiting)
+        </span>
+        <span className="muted">· Workers serving it</span>
+        <span className="num" style={{ fontWeight: 600 }}>{workers ?? "unknown"}</span>
+        {unserved ? (
+          <span className="badge tone-bad">no worker has version {coverage.version}</span>
+        ) : inFlight.total === 0 && !latest ? (
+          <span className="badge tone-ok">no runs in flight: can be retired</span>
+        ) : null}
+      </div>
+      {unserved ? (
+        <p className="callout callout-error">
+          No worker has version {coverage.version}: its {inFlight.total} in-flight {inFlight.total === 1 ? "run waits" : "runs wait"} (runs stay on
+          the version they started on). Start a worker whose code still registers version {coverage.version}.
+        </p>
+      ) : null}
+      {refusedBy.map((refusal) => (
+        <p key={refusal.workerId} className="callout callout-warn">
+          Worker <span className="mono">{refusal.workerId}</span>: {refusal.message}
+        </p>
+      ))}
+    </div>
   );
 }

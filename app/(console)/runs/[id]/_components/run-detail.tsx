@@ -10,7 +10,9 @@ import { runQuery } from "../../../../_queries/runs";
 import { JsonViewer } from "../../../../_ui/json-viewer";
 import { ErrorState } from "../../../../_ui/states";
 import { useNow } from "../../../../_ui/time";
+import { ReplayDialog } from "./replay-dialog";
 import { RunHeader } from "./run-header";
+import { RunLineageCard, VersionCoverageNotice } from "./run-lineage";
 import { StepDetail } from "./step-detail";
 import { Timeline } from "./timeline";
 import styles from "./run-detail.module.css";
@@ -18,10 +20,14 @@ import styles from "./run-detail.module.css";
 /** Poll while the run can still change. @defaultValue 1_000 */
 const LIVE_POLL_MS = 1_000;
 
-export function RunDetail({ runId, requestedByLabel, canCancel, renderedAt }: {
+export function RunDetail({ runId, requestedByLabel, canCancel, canReplay = false, versions = [], renderedAt }: {
   runId: string;
   requestedByLabel: string | null;
   canCancel: boolean;
+  /** The viewer may replay (operator): ended runs offer "Replay from here" on each step */
+  canReplay?: boolean;
+  /** Registered versions of the run's workflow, newest first (the replay's version choice) */
+  versions?: number[];
   /** Server render time: the first client render uses it, so live durations hydrate unchanged */
   renderedAt: number;
 }) {
@@ -36,6 +42,7 @@ export function RunDetail({ runId, requestedByLabel, canCancel, renderedAt }: {
   const [scale, setScale] = useState<"run" | "work">("run");
   const timeline = useMemo(() => (run ? buildTimeline(run, new Date(now), { scale }) : null), [run, now, scale]);
   const [selected, setSelected] = useState<string | null>(null);
+  const [replayFrom, setReplayFrom] = useState<string | null>(null);
 
   if (!run || !timeline) {
     return query.isError ? (
@@ -44,10 +51,13 @@ export function RunDetail({ runId, requestedByLabel, canCancel, renderedAt }: {
   }
 
   const selectedStep = run.steps.find((step) => step.id === selected) ?? defaultStep(run.steps);
+  const replayStep = run.steps.find((step) => step.id === replayFrom);
+  const replayVersions = versions.length > 0 ? versions : [run.version];
 
   return (
     <div className="stack">
       <RunHeader run={run} requestedByLabel={requestedByLabel} canCancel={canCancel} live={live} now={now} />
+      <VersionCoverageNotice run={run} />
       {query.isError ? (
         <p className="callout callout-warn" role="status">
           Live updates paused: {query.error.message}
@@ -68,12 +78,20 @@ export function RunDetail({ runId, requestedByLabel, canCancel, renderedAt }: {
         </section>
         <aside className={styles.detail} aria-label="Step detail">
           {selectedStep ? (
-            <StepDetail key={selectedStep.id} step={selectedStep} live={live} now={now} />
+            <StepDetail
+              key={selectedStep.id}
+              step={selectedStep}
+              live={live}
+              now={now}
+              onReplay={canReplay && !live ? () => setReplayFrom(selectedStep.id) : undefined}
+            />
           ) : (
             <div className="card card-body muted">Select a step on the timeline to see its input, output and attempts.</div>
           )}
         </aside>
       </div>
+      <RunLineageCard runId={runId} />
+      {replayStep ? <ReplayDialog run={run} step={replayStep} versions={replayVersions} onClose={() => setReplayFrom(null)} /> : null}
       <div className="two-col">
         <section className="card" aria-labelledby="run-input">
           <div className="card-header">

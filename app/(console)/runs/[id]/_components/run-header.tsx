@@ -33,6 +33,9 @@ export function RunHeader({ run, requestedByLabel, canCancel, live, now }: {
         <span className="mono muted">{run.id}</span>
         <CopyButton text={run.id} label="Copy id" className="btn btn-ghost btn-sm" />
         <span className="spacer" />
+        <Link href={`/runs/${encodeURIComponent(run.id)}/trace`} className="btn btn-sm">
+          Trace
+        </Link>
         {canCancel && live ? <CancelRunButton runId={run.id} /> : null}
       </div>
       <dl className={styles.facts}>

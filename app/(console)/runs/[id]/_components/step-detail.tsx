@@ -13,7 +13,13 @@ import { StatusBadge } from "../../../../_ui/status-badge";
 import { LocalTime } from "../../../../_ui/time";
 import styles from "./run-detail.module.css";
 
-export function StepDetail({ step, live, now }: { step: StepView; live: boolean; now: number }) {
+export function StepDetail({ step, live, now, onReplay }: {
+  step: StepView;
+  live: boolean;
+  now: number;
+  /** Offered on ended runs to operators: opens the replay preview from this step */
+  onReplay?: () => void;
+}) {
   const end = step.finishedAt ? Date.parse(step.finishedAt) : live ? now : null;
   const duration = end === null ? "–" : formatDuration(end - Date.parse(step.startedAt));
   const completion = llmText(step.output);
@@ -30,6 +36,14 @@ export function StepDetail({ step, live, now }: { step: StepView; live: boolean;
         <StatusBadge status={status} />
       </div>
       <div className="card-body stack">
+        {onReplay ? (
+          <div className="row">
+            <button type="button" className="btn btn-sm" onClick={onReplay}>
+              Replay from here
+            </button>
+            <span className="faint">Preview what runs again before anything happens.</span>
+          </div>
+        ) : null}
         <dl className="kv">
           <dt>Kind</dt>
           <dd>{KIND_LABELS[step.kind]}{step.sideEffect ? " · has side effects" : ""}</dd>

@@ -4,10 +4,11 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireActor } from "../../../../../lib/auth/current-actor";
 import { getDb } from "../../../../../lib/control";
-import { getRunTrace, type RunTraceView } from "../../../../../lib/control/traces";
+import { getRunTrace, spanExportStats, type RunTraceView } from "../../../../../lib/control/traces";
 import { PageHeader } from "../../../../_ui/page-header";
 import { StatusBadge } from "../../../../_ui/status-badge";
 import { asAppError } from "../../../_lib/action-result";
+import { ExportStats } from "../../../traces/_components/export-stats";
 import { LiveRunTrace } from "./live-run-trace";
 
 type Props = { params: Promise<{ id: string }> };
@@ -20,15 +21,16 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function RunTracePage({ params }: Props) {
   const actor = await requireActor("viewer");
   const { id } = await params;
+  const db = await getDb();
   let trace: RunTraceView;
   try {
-    trace = await getRunTrace(await getDb(), id, actor);
+    trace = await getRunTrace(db, id, actor);
   } catch (error) {
     if (asAppError(error)?.status === 404) notFound();
     throw error;
   }
   return (
-    <>
+    <div className="stack">
       <PageHeader
         eyebrow={<Link href={`/runs/${encodeURIComponent(id)}`}>← Run {id}</Link>}
         title={
@@ -40,6 +42,8 @@ export default async function RunTracePage({ params }: Props) {
         actions={<StatusBadge status={trace.run.status} />}
       />
       <LiveRunTrace initial={trace} renderedAt={Date.now()} />
-    </>
+      {/* Spans missing from a trace? Dropped spans are counted here, per destination. */}
+      <ExportStats stats={await spanExportStats(db, actor)} />
+    </div>
   );
 }
