@@ -5,10 +5,12 @@
 import { defineConfig } from "@playwright/test";
 import { processEnv } from "./lib/config/env";
 
-const port = 3100;
+// Override with WAYMARK_E2E_PORT to run two suites side by side; the database follows the port.
+const port = Number(processEnv().WAYMARK_E2E_PORT ?? 3100);
+const database = `waymark_e2e_${port}`;
 const e2eEnv = {
   PORT: String(port),
-  DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/waymark_e2e",
+  DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${database}`,
   REDIS_URL: processEnv().REDIS_URL ?? "redis://127.0.0.1:6379",
   WAYMARK_QUEUE_PREFIX: `wm-e2e-${process.pid}`,
   WAYMARK_ADMIN_EMAIL: "admin@e2e.test",
@@ -43,7 +45,7 @@ export default defineConfig({
   },
   webServer: {
     command:
-      "psql -h 127.0.0.1 -U postgres -d postgres -qc 'DROP DATABASE IF EXISTS waymark_e2e WITH (FORCE)' && npm start",
+      `psql -h 127.0.0.1 -U postgres -d postgres -qc 'DROP DATABASE IF EXISTS ${database} WITH (FORCE)' && npm start`,
     url: `http://127.0.0.1:${port}/api/health`,
     env: e2eEnv,
     timeout: 600_000,
