@@ -10,6 +10,7 @@ import { createLogger } from "../log/logger";
 import { createTestDatabase } from "./database";
 import { fixtureWorkflows } from "./fixture-workflows";
 import { spawnFixtureWorker, type WorkerProcess } from "./worker-process";
+import { waitFor } from "./wait-for";
 
 export interface Harness {
   config: Config;
@@ -61,20 +62,7 @@ export async function createHarness(label: string, overrides: Record<string, str
       void worker.exited.then(() => workers.delete(worker));
       return worker;
     },
-    async waitFor(what, probe, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      let last: unknown;
-      while (Date.now() < deadline) {
-        try {
-          const value = await probe();
-          if (value) return value;
-        } catch (error) {
-          last = error;
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`Timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-    },
+    waitFor,
     async killWorkers() {
       await Promise.all([...workers].map((w) => w.kill("SIGKILL")));
     },

@@ -14,18 +14,24 @@ export interface WorkerProcess {
   output(): string;
 }
 
-export async function spawnFixtureWorker(options: {
-  env: Record<string, string>;
+/**
+ * Starts `script` as a worker process and resolves once it prints READY. `node --import tsx`
+ * rather than the tsx binary: the binary runs the script in a child process, so a SIGKILL would
+ * hit the wrapper and leave the real worker running.
+ */
+export async function spawnWorkerProcess(options: {
+  script: string;
+  args?: string[];
   label: string;
-  variant?: "original" | "reordered";
+  env: Record<string, string>;
+  /** The environment the worker inherits before `env`. @defaultValue this process's environment */
+  baseEnv?: Record<string, string | undefined>;
 }): Promise<WorkerProcess> {
-  // `node --import tsx` rather than the tsx binary: the binary runs the script in a child process,
-  // so a SIGKILL would hit the wrapper and leave the real worker running.
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "lib/testing/fixture-worker.ts", "--label", options.label, "--variant", options.variant ?? "original"],
-    { cwd: root, env: { ...processEnv(), WAYMARK_LOG_LEVEL: "warn", ...options.env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, ["--import", "tsx", options.script, ...(options.args ?? [])], {
+    cwd: root,
+    env: { ...(options.baseEnv ?? processEnv()), WAYMARK_LOG_LEVEL: "warn", ...options.env } as unknown as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
@@ -56,4 +62,18 @@ export async function spawnFixtureWorker(options: {
       await exited;
     },
   };
+}
+
+/** A worker serving the fixture workflows (lib/testing/fixture-worker.ts). */
+export function spawnFixtureWorker(options: {
+  env: Record<string, string>;
+  label: string;
+  variant?: "original" | "reordered";
+}): Promise<WorkerProcess> {
+  return spawnWorkerProcess({
+    script: "lib/testing/fixture-worker.ts",
+    args: ["--label", options.label, "--variant", options.variant ?? "original"],
+    label: options.label,
+    env: options.env,
+  });
 }

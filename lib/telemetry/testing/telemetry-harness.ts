@@ -3,23 +3,17 @@
  * workflows (to start runs and decide approvals as a client would), and probe worker processes
  * configured only through environment variables, that a test can SIGKILL.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { loadConfig, processEnv } from "../../config/env";
 import { createControl, createControlDeps, systemActor } from "../../control";
 import type { Control } from "../../control/types";
 import { createLogger } from "../../log/logger";
 import { createTestDatabase, type TestDatabase } from "../../testing/database";
 import { probeWorkflows } from "./probe-workflows";
+import { spawnWorkerProcess, type WorkerProcess } from "../../testing/worker-process";
+import { waitFor } from "../../testing/wait-for";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
 
-export interface ProbeWorker {
-  label: string;
-  child: ChildProcess;
-  output(): string;
-  kill(signal?: NodeJS.Signals): Promise<void>;
-}
+export type ProbeWorker = WorkerProcess;
 
 export interface TelemetryHarness {
   database: TestDatabase;
@@ -62,45 +56,15 @@ export async function createTelemetryHarness(label: string, overrides: Record<st
   const workers = new Set<ProbeWorker>();
 
   async function spawnWorker(workerLabel: string, options: { env?: Record<string, string>; slowStepMs?: number } = {}): Promise<ProbeWorker> {
-    // `node --import tsx` keeps the worker one process, so SIGKILL hits the worker itself.
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "lib/telemetry/testing/probe-worker.ts", "--label", workerLabel, "--slow-step-ms", String(options.slowStepMs ?? 0)],
-      {
-        cwd: root,
-        env: { ...withoutOtelVariables(processEnv()), ...workerEnv, ...(options.env ?? {}) } as NodeJS.ProcessEnv,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    child.stdout!.on("data", (d) => (out += d));
-    child.stderr!.on("data", (d) => (out += d));
-    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`probe worker ${workerLabel} did not start:\n${out}`)), 30_000);
-      const onData = () => {
-        if (!out.includes("READY")) return;
-        clearTimeout(timer);
-        child.stdout!.off("data", onData);
-        resolve();
-      };
-      child.stdout!.on("data", onData);
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`probe worker ${workerLabel} exited during start:\n${out}`));
-      });
-    });
-    const worker: ProbeWorker = {
+    const worker = await spawnWorkerProcess({
+      script: "lib/telemetry/testing/probe-worker.ts",
+      args: ["--label", workerLabel, "--slow-step-ms", String(options.slowStepMs ?? 0)],
       label: workerLabel,
-      child,
-      output: () => out,
-      async kill(signal = "SIGKILL") {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-        await exited;
-      },
-    };
+      baseEnv: withoutOtelVariables(processEnv()),
+      env: { ...workerEnv, ...(options.env ?? {}) },
+    });
     workers.add(worker);
-    void exited.then(() => workers.delete(worker));
+    void worker.exited.then(() => workers.delete(worker));
     return worker;
   }
 
@@ -112,20 +76,7 @@ export async function createTelemetryHarness(label: string, overrides: Record<st
     async query<T>(sql: string, params: unknown[] = []) {
       return (await database.db.pool.query(sql, params)).rows as T[];
     },
-    async waitFor(what, probe, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      let last: unknown;
-      while (Date.now() < deadline) {
-        try {
-          const value = await probe();
-          if (value) return value;
-        } catch (error) {
-          last = error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      throw new Error(`Timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-    },
+    waitFor,
     async close() {
       await Promise.all([...workers].map((w) => w.kill("SIGKILL")));
       await deps.close();
