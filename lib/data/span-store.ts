@@ -227,7 +227,8 @@ export async function listTraceSpans(db: Db, query: { traceId?: string | null; r
     db.pool.query<SpanRow>(
       `SELECT ${SPAN_COLUMNS} FROM spans
        WHERE ($1::text IS NOT NULL AND trace_id = $1) OR ($2::text IS NOT NULL AND run_id = $2)
-       ORDER BY start_unix_nano, span_id LIMIT $3`,
+       -- A parent often starts in the same nanosecond as its first child: roots first on ties.
+       ORDER BY start_unix_nano, (parent_span_id IS NULL) DESC, span_id LIMIT $3`,
       [query.traceId ?? null, query.runId ?? null, MAX_TRACE_SPANS],
     ),
   );
