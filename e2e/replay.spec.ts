@@ -23,7 +23,8 @@ async function failedFreightRun(page: Page, customer: string): Promise<string> {
     const runId = await startFreightRunByApi(page.request, { customer, email: "ops@example.com", lane: "Rotterdam → Chicago", weightKg: 200 });
     const run = new RunPage(page);
     await run.open(runId);
-    await expect(page.locator("[data-run-status]")).toHaveAttribute("data-run-status", "failed", { timeout: 60_000 });
+    const why = "the run fails at send-email while demo_tool_flags names sendEmail (a worker applies the flags with withDemoToolFlags, lib/demo/tool-flag-store.ts)";
+    await expect(page.locator("[data-run-status]"), why).toHaveAttribute("data-run-status", "failed", { timeout: 60_000 });
     await run.expectStepStatus("send-email", "failed");
     return runId;
   } finally {
@@ -68,6 +69,12 @@ test("replay a failed run from its failed step: preview, confirm, the fork succe
   await expect(page.getByText("Forked from")).toBeVisible();
   await expect(page.getByRole("link", { name: sourceId })).toBeVisible();
   await expect(page.getByText("at step send-email")).toBeVisible();
+
+  // Steps before the fork point say where their result comes from; the re-run step does not.
+  await run.selectStep("fetch-rates");
+  await expect(run.stepDetail.getByTestId("reused-from")).toContainText(sourceId);
+  await run.selectStep("send-email");
+  await expect(run.stepDetail.getByTestId("reused-from")).toHaveCount(0);
 
   // The fork sent the email once, under its own key; the failed run sent nothing.
   expect(await sinkDeliveries(forkId)).toEqual({ "send-email": 1 });

@@ -9,6 +9,7 @@ import type { Config } from "../config/env";
 import type { Logger, WorkflowDefinition } from "../engine/types";
 import { startDemoProvider } from "../demo/provider-server";
 import { createSink } from "../demo/sink";
+import { withDemoToolFlags } from "../demo/tool-flag-store";
 import { configureDemoTools } from "../demo/tools";
 import { createLlmRouter, llmRouterOptionsFromConfig } from "../llm/router";
 import { createRedis, warnOnEvictionPolicy } from "../queue/connection";
@@ -19,6 +20,7 @@ import { executeRunTick, type TickRuntime } from "./execute-tick";
 import { startReconciler } from "./reconcile";
 import { syncWorkflowDefinitions } from "./registry";
 import { systemClock } from "./system-clock";
+import { startWorkerPresence } from "./worker-presence";
 import { startWorkerTelemetry } from "./worker-telemetry";
 
 export interface WorkerRuntime {
@@ -52,7 +54,8 @@ export async function startWorkerRuntime(config: Config, log: Logger, options: W
     demoBaseUrl: demo?.baseUrl ?? "http://127.0.0.1:9/v1",
     onUnpricedModel: (model) => log.warn(`No price known for model "${model}"; its calls are recorded at $0.`, { model }),
   });
-  configureDemoTools({ sink: createSink(deps.db.pool), toolLatencyMs: config.WAYMARK_DEMO_TOOL_LATENCY_MS });
+  // Demo tools with effects fail while a demo_tool_flags row names them (set from outside this process).
+  configureDemoTools({ sink: withDemoToolFlags(createSink(deps.db.pool), deps.db.pool), toolLatencyMs: config.WAYMARK_DEMO_TOOL_LATENCY_MS });
 
   // One trace per run, exported to the console's span store and any OTLP backend set with OTEL_*.
   const tracing = config.OTEL_SDK_DISABLED ? null : startWorkerTelemetry(config, { db: deps.db, log }, workerId);
@@ -82,6 +85,8 @@ export async function startWorkerRuntime(config: Config, log: Logger, options: W
   });
   consumer.worker.on("error", (error) => log.warn("Queue worker error", { error: String(error) }));
 
+  // Which versions this worker serves (and refuses), so the console can say "no worker has version N".
+  const presence = await startWorkerPresence(deps, { workerId });
   const reconciler = startReconciler(deps, {
     intervalMs: config.WAYMARK_RECONCILE_INTERVAL_MS,
     staleQueuedMs: config.WAYMARK_STALE_QUEUED_MS,
@@ -97,6 +102,7 @@ export async function startWorkerRuntime(config: Config, log: Logger, options: W
     shutdown(graceMs = config.WAYMARK_SHUTDOWN_GRACE_MS) {
       stopping ??= (async () => {
         reconciler.stop();
+        await presence.stop();
         const interrupt = setTimeout(() => shutdownController.abort(new Error("worker shutting down")), graceMs);
         await consumer.close().catch((error: unknown) => log.warn("Closing the queue worker failed", { error: String(error) }));
         clearTimeout(interrupt);

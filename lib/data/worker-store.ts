@@ -40,8 +40,12 @@ export interface WorkerPresenceRow extends WorkerPresenceInput {
 /** Beats a worker may miss before it counts as gone. */
 export const MISSED_BEATS_BEFORE_GONE = 3;
 
-/** Records (or re-records, after a restart under the same id) a worker and what it serves. */
+/**
+ * Records (or re-records, after a restart under the same id) a worker and what it serves. Rows of
+ * workers gone for more than a day are deleted on the way, so the table stays small.
+ */
 export async function upsertWorkerPresence(db: Db, worker: WorkerPresenceInput): Promise<void> {
+  await db.pool.query("DELETE FROM worker_presence WHERE last_seen_at < now() - interval '1 day'");
   await withConnectionRetry(() =>
     db.pool.query(
       `INSERT INTO worker_presence (id, host, pid, versions, refused, heartbeat_ms, started_at, last_seen_at, stopped_at)
@@ -78,12 +82,8 @@ interface PresenceRow {
   last_seen_at: Date;
 }
 
-/**
- * Workers that are live now (not stopped, seen within three beats), newest first. Rows of workers
- * gone for more than a day are deleted on the way, so the table stays small.
- */
+/** Workers that are live now (not stopped, seen within three beats), newest first. */
 export async function listLiveWorkers(db: Db): Promise<WorkerPresenceRow[]> {
-  await db.pool.query("DELETE FROM worker_presence WHERE last_seen_at < now() - interval '1 day'");
   const { rows } = await withConnectionRetry(() =>
     db.pool.query<PresenceRow>(
       `SELECT id, host, pid, versions, refused, heartbeat_ms, started_at, last_seen_at

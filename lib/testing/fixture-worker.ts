@@ -28,10 +28,10 @@ const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
 pool.on("error", () => undefined);
 configureFixtures(pool, values.label!);
 
-// Worker presence, until startWorkerRuntime records it itself (see the issue-4 report): a registry
-// synced like the runtime's, so versions the runtime refuses are reported as refused. Recorded
-// before the runtime starts, so READY comes as soon as the runtime runs (a poison run may kill
-// this process right after that).
+// Worker presence with a fast heartbeat (tests wait on it), recorded before the runtime starts so
+// READY comes as soon as the runtime runs (a poison run may kill this process right after that).
+// The runtime's own startWorkerPresence is then a no-op for this worker id. The registry is synced
+// like the runtime's, so versions the runtime refuses are reported as refused.
 const presenceDb = createDb(config.DATABASE_URL, { max: 2, applicationName: "waymark-fixture-presence" });
 const registry = loadRegistry(workflows);
 const quiet = { debug() {}, info() {}, warn() {}, error() {} }; // the runtime logs any refusal itself

@@ -53,6 +53,15 @@ export function RunDetail({ runId, requestedByLabel, canCancel, canReplay = fals
   const selectedStep = run.steps.find((step) => step.id === selected) ?? defaultStep(run.steps);
   const replayStep = run.steps.find((step) => step.id === replayFrom);
   const replayVersions = versions.length > 0 ? versions : [run.version];
+  // A fork's steps before its fork point were copied from the source run, not run here (a copied
+  // step also started before the fork was created, which tells them apart when the fork point's
+  // step is not in this run's journal).
+  const forkSeq = run.forkedFromRunId ? run.steps.find((step) => step.id === run.forkedAtStep)?.seq : undefined;
+  const reusedFrom = (step: { seq: number; startedAt: string }) => {
+    if (!run.forkedFromRunId) return null;
+    const copied = forkSeq !== undefined ? step.seq < forkSeq : Date.parse(step.startedAt) < Date.parse(run.createdAt);
+    return copied ? run.forkedFromRunId : null;
+  };
 
   return (
     <div className="stack">
@@ -84,6 +93,7 @@ export function RunDetail({ runId, requestedByLabel, canCancel, canReplay = fals
               live={live}
               now={now}
               onReplay={canReplay && !live ? () => setReplayFrom(selectedStep.id) : undefined}
+              reusedFrom={reusedFrom(selectedStep)}
             />
           ) : (
             <div className="card card-body muted">Select a step on the timeline to see its input, output and attempts.</div>

@@ -13,12 +13,14 @@ import { StatusBadge } from "../../../../_ui/status-badge";
 import { LocalTime } from "../../../../_ui/time";
 import styles from "./run-detail.module.css";
 
-export function StepDetail({ step, live, now, onReplay }: {
+export function StepDetail({ step, live, now, onReplay, reusedFrom }: {
   step: StepView;
   live: boolean;
   now: number;
   /** Offered on ended runs to operators: opens the replay preview from this step */
   onReplay?: () => void;
+  /** For a fork's steps before its fork point: the run whose recorded result was copied */
+  reusedFrom?: string | null;
 }) {
   const end = step.finishedAt ? Date.parse(step.finishedAt) : live ? now : null;
   const duration = end === null ? "–" : formatDuration(end - Date.parse(step.startedAt));
@@ -36,6 +38,12 @@ export function StepDetail({ step, live, now, onReplay }: {
         <StatusBadge status={status} />
       </div>
       <div className="card-body stack">
+        {reusedFrom ? (
+          <p className="callout" data-testid="reused-from">
+            Reused from run <a href={`/runs/${encodeURIComponent(reusedFrom)}`} className="mono">{reusedFrom}</a>: recorded there before this
+            run was forked from it, and not run again here.
+          </p>
+        ) : null}
         {onReplay ? (
           <div className="row">
             <button type="button" className="btn btn-sm" onClick={onReplay}>
