@@ -9,14 +9,15 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 export const MAX_JSON_DEPTH = 64;
 
 function formatBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MB`;
   return bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`;
 }
 
-function tooLarge(maxBytes: number): AppError {
+function tooLarge(maxBytes: number, hint = "send a smaller body (store large inputs elsewhere and pass a reference)"): AppError {
   return new AppError(
     "payload_too_large",
     413,
-    `The request body is larger than the limit of ${formatBytes(maxBytes)}; send a smaller body (store large inputs elsewhere and pass a reference).`,
+    `The request body is larger than the limit of ${formatBytes(maxBytes)}; ${hint}.`,
     { limitBytes: maxBytes },
   );
 }
@@ -49,11 +50,15 @@ function isJsonContentType(value: string | null): boolean {
   return mediaType === "application/json" || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
 }
 
-/** Reads the raw body as text, refusing more than `maxBytes` (413) before or while reading. */
-export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+/**
+ * Reads the raw body, refusing more than `maxBytes` (413) before or while reading. `hint` ends the
+ * 413 message with what the caller should do instead.
+ */
+export async function readBodyBytes(request: Request, maxBytes: number, hint?: string): Promise<Uint8Array> {
+  const refuse = () => tooLarge(maxBytes, hint);
   const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return "";
+  if (declared !== null && Number(declared) > maxBytes) throw refuse();
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -63,11 +68,16 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
+      throw refuse();
     }
     chunks.push(value);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
+}
+
+/** Reads the raw body as text, refusing more than `maxBytes` (413) before or while reading. */
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  return new TextDecoder("utf-8", { fatal: false }).decode(await readBodyBytes(request, maxBytes));
 }
 
 /**
