@@ -28,14 +28,14 @@ const base = getConfig();
 const dbUrl = new URL(base.DATABASE_URL);
 dbUrl.pathname = "/waymark_bench";
 const prefix = `wm-bench-${Date.now()}`;
-const config = loadConfig({
-  ...processEnv(),
+const configOverrides = {
   DATABASE_URL: dbUrl.toString(),
   WAYMARK_QUEUE_PREFIX: prefix,
   WAYMARK_WORKER_CONCURRENCY: "50",
   WAYMARK_LOG_LEVEL: "warn",
   WAYMARK_RECONCILE_INTERVAL_MS: "60000",
-});
+};
+const config = loadConfig({ ...processEnv(), ...configOverrides });
 const log = createLogger({ name: "bench", level: "warn" });
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
@@ -99,42 +99,52 @@ async function main() {
   }
   const marginalStep = (quantile(t11, 0.5) - quantile(t1, 0.5)) / 10;
 
-  // Throughput and start rate through the queue with a real worker runtime (concurrency 50).
-  const worker = await startWorkerRuntime(config, log, { workflows: fixtureWorkflows(), workerId: "bench-worker" });
+  // Throughput and start rate through the queue with a real worker runtime (concurrency 50),
+  // once as shipped (every step attempt also stored as a span) and once with span storage off.
   const control = createControl(deps);
   const runs = 1000;
   const stepsPerRun = 10;
-  const tStart = performance.now();
-  const startedAt = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 50 }, async () => {
-      while (next < runs) {
-        next++;
-        await control.startRun({ workflow: "noop-chain", input: { steps: stepsPerRun } }, systemActor);
-      }
-    }),
-  );
-  const startSeconds = (performance.now() - tStart) / 1000;
-  for (;;) {
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM runs WHERE workflow_name = 'noop-chain' AND status = 'succeeded' AND created_at >= $1", [new Date(startedAt)]);
-    if (rows[0].n >= runs) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const totalSeconds = (performance.now() - tStart) / 1000;
-  await worker.shutdown(1000);
+  const measureThroughput = async (workerConfig: typeof config) => {
+    const worker = await startWorkerRuntime(workerConfig, log, { workflows: fixtureWorkflows(), workerId: "bench-worker" });
+    const tStart = performance.now();
+    const startedAt = new Date();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (next < runs) {
+          next++;
+          await control.startRun({ workflow: "noop-chain", input: { steps: stepsPerRun } }, systemActor);
+        }
+      }),
+    );
+    const startSeconds = (performance.now() - tStart) / 1000;
+    for (;;) {
+      const { rows } = await pool.query(
+        "SELECT count(*)::int AS n FROM runs WHERE workflow_name = 'noop-chain' AND status = 'succeeded' AND created_at >= $1",
+        [startedAt],
+      );
+      if (rows[0].n >= runs) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const totalSeconds = (performance.now() - tStart) / 1000;
+    await worker.shutdown(1000);
+    return { stepsPerSecond: (runs * stepsPerRun) / totalSeconds, workflowsPerSecond: runs / totalSeconds, startRate: runs / startSeconds };
+  };
+  const traced = await measureThroughput(config);
+  const untraced = await measureThroughput(loadConfig({ ...processEnv(), ...configOverrides, WAYMARK_TRACE_STORE: "false" }));
   await deps.close();
   await pool.end();
   redis.disconnect();
 
-  const stepsPerSecond = (runs * stepsPerRun) / totalSeconds;
+  const bullJobsPerSecond = jobs / (bullTotal / 1000);
   const rows: Array<[string, string, string]> = [
     ["Floor: Postgres INSERT+COMMIT (p50)", ms(floorInsert), "1.00×"],
     ["Floor: BullMQ no-op job (2,000 @ 50)", `${ms(bullTotal / jobs)} / job · ${Math.round(jobs / (bullTotal / 1000))} jobs/s`, ""],
     ["Marginal overhead per durable step (p50)", ms(marginalStep), `${(marginalStep / floorInsert).toFixed(2)}× INSERT+COMMIT`],
     ["Tick of 1 step (claim+replay+finish, p50)", ms(quantile(t1, 0.5)), `${(quantile(t1, 0.5) / floorInsert).toFixed(1)}× INSERT+COMMIT`],
-    ["Throughput: 1,000 workflows × 10 steps, 50 in flight", `${Math.round(stepsPerSecond)} steps/s · ${Math.round(runs / totalSeconds)} workflows/s`, `${(stepsPerSecond / (jobs / (bullTotal / 1000))).toFixed(2)}× BullMQ jobs/s`],
-    ["Start rate (journaled + enqueued, 50 concurrent)", `${Math.round(runs / startSeconds)} runs/s`, ""],
+    ["Throughput: 1,000 workflows × 10 steps, 50 in flight (spans stored)", `${Math.round(traced.stepsPerSecond)} steps/s · ${Math.round(traced.workflowsPerSecond)} workflows/s`, `${(traced.stepsPerSecond / bullJobsPerSecond).toFixed(2)}× BullMQ jobs/s`],
+    ["Throughput, span storage off (WAYMARK_TRACE_STORE=false)", `${Math.round(untraced.stepsPerSecond)} steps/s · ${Math.round(untraced.workflowsPerSecond)} workflows/s`, `${(untraced.stepsPerSecond / bullJobsPerSecond).toFixed(2)}× BullMQ jobs/s`],
+    ["Start rate (journaled + enqueued, 50 concurrent, worker busy)", `${Math.round(traced.startRate)} runs/s`, ""],
   ];
   const table = [
     `Waymark benchmark — ${new Date().toISOString()} — Node ${process.version}, ${(await import("node:os")).cpus().length} cores`,
