@@ -2,7 +2,9 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm ci can refuse npm-11 lockfiles that lack other platforms' optional packages; npm install
+# then installs the same locked versions (see .ci/run).
+RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 COPY . .
 RUN npm run generate && npx next build
 ENV NODE_ENV=production
