@@ -53,7 +53,8 @@ test("an admin creates an API key (shown once) and revokes it; adds a user and c
   await expect(userRow).toBeVisible();
   await userRow.getByRole("combobox", { name: `Role of ${email}` }).selectOption("approver");
   await userRow.getByRole("button", { name: "Save role" }).click();
-  await expect(userRow.getByRole("combobox", { name: `Role of ${email}` })).toHaveValue("approver");
+  // Wait for the server action's answer, not just the select's local value, before reloading.
+  await expect(userRow.getByRole("status")).toHaveText("Saved");
   await page.reload();
   await expect(page.locator(`tr[data-user-email="${email}"]`).getByRole("combobox", { name: `Role of ${email}` })).toHaveValue("approver");
 });

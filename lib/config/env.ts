@@ -103,6 +103,10 @@ const envSchema = z.object({
   OTEL_BSP_MAX_QUEUE_SIZE: z.coerce.number().int().min(1).default(2_048),
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: z.coerce.number().int().min(1).default(512),
   OTEL_BSP_EXPORT_TIMEOUT: z.coerce.number().int().min(1).default(10_000),
+  /** Run starts allowed per API key or console user per minute (API and console); over it → 429 */
+  WAYMARK_RATE_LIMIT_RUN_STARTS: z.coerce.number().int().min(1).default(600),
+  /** Verified webhook deliveries allowed per workflow per minute; over it → 429 */
+  WAYMARK_RATE_LIMIT_WEBHOOKS: z.coerce.number().int().min(1).default(600),
 });
 
 export type Config = z.infer<typeof envSchema>;

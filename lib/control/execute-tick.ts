@@ -4,7 +4,8 @@
  * fenced by the epoch; a stale claimant's write fails with StaleEpochError and it simply stops.
  */
 import { executeTick } from "../engine/executor";
-import type { Clock, LlmClient, Logger, TickOutcome, Tracer } from "../engine/types";
+import type { Clock, LlmClient, LlmRequest, Logger, TickOutcome, Tracer } from "../engine/types";
+import { createRunBudgetGuard, type CallEstimate } from "../data/budget-guard";
 import type { TelemetryTracer } from "../telemetry/otel-tracer";
 import { formatRunTraceContext, newRunTraceContext, parseRunTraceContext, type RunTraceContext } from "../telemetry/run-trace-context";
 import type { ControlDeps } from "./deps";
@@ -22,6 +23,8 @@ export interface TickRuntime {
   leaseMs: number;
   maxCrashesPerStep: number;
   inlineRetryMaxMs: number;
+  /** How much an LLM call may cost at most, reserved on the run's budget. @defaultValue estimateCall (price table, prompt + maxTokens) */
+  estimateLlmCall?: (request: LlmRequest) => Promise<CallEstimate>;
 }
 
 /** An approval decided mid-tick asks for another round; bound it so a bug can't spin forever. */
@@ -65,6 +68,7 @@ export async function executeRunTick(
     let outcome;
     try {
       const journal = await loadJournal(deps.db, runId);
+      const budget = await createRunBudgetGuard(deps.db, runId, { definitionBudget: definition.budget, estimate: runtime.estimateLlmCall });
       const tick = () => executeTick({
         definition,
         run: { id: runId, input: claimed.input, startedAt: claimed.startedAt, deadlineAt: claimed.deadlineAt },
@@ -77,6 +81,7 @@ export async function executeRunTick(
         recovery: claimed.recovery,
         limits: { maxCrashesPerStep: runtime.maxCrashesPerStep, inlineRetryMaxMs: runtime.inlineRetryMaxMs },
         shutdownSignal,
+        ...(budget ? { budget } : {}),
       });
       outcome = trace && runtime.runTracer ? await runtime.runTracer.withinRun(trace, tick) : await tick();
     } catch (error) {

@@ -19,6 +19,7 @@ import { checkCompat } from "./compat-check";
 import { getRunLineage, previewReplay, replayRun } from "./replay";
 import { listVersionCoverage } from "./worker-presence";
 import type { Control } from "./types";
+import { getUsage } from "./usage";
 
 export type { Control, Actor, Role } from "./types";
 export { systemActor, roleAtLeast } from "./authorize";
@@ -65,6 +66,7 @@ export function createControl(deps: ControlDeps): Control {
     checkCompat: (request, actor) => checkCompat(deps, request, actor),
     listVersionCoverage: (actor, workflow) => listVersionCoverage(deps, actor, workflow),
     getRunLineage: (runId, actor) => getRunLineage(deps, runId, actor),
+    getUsage: (filter, actor) => getUsage(deps, filter, actor),
   };
 }
 

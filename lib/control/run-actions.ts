@@ -1,10 +1,22 @@
 /** Operator actions on existing runs and approvals: cancel, decide. Each is role-checked and audited. */
-import { conflict, notFound } from "../errors/app-error";
+import { raiseBudgetForApproval } from "../data/budget-guard";
+import { conflict, invalidInput, notFound } from "../errors/app-error";
+import { assertMaySelfApprove } from "../security/approval-policy";
 import { actorRef, assertRole } from "./authorize";
 import type { ControlDeps } from "./deps";
 import { appendAudit, cancelRun as cancelRunRow, decideApproval as decideApprovalRow, getRunView } from "./data-port";
 import { wakeRun } from "./start-run";
 import type { Actor, DecideApprovalRequest } from "./types";
+
+/** A budget approval's "raise and continue" (lib/data/budget-guard.ts); a bad amount is invalid input. */
+async function raiseBudgetOf(deps: ControlDeps, approvalId: string, by: NonNullable<DecideApprovalRequest["raiseBudget"]>) {
+  try {
+    return await raiseBudgetForApproval(deps.db, approvalId, by);
+  } catch (error) {
+    if (error instanceof RangeError) throw invalidInput(error.message);
+    throw error;
+  }
+}
 
 export async function cancelRun(deps: ControlDeps, runId: string, actor: Actor) {
   assertRole(actor, "operator", "cancelling a run");
@@ -21,6 +33,9 @@ export async function cancelRun(deps: ControlDeps, runId: string, actor: Actor) 
 
 export async function decideApproval(deps: ControlDeps, approvalId: string, request: DecideApprovalRequest, actor: Actor) {
   assertRole(actor, "approver", "deciding an approval");
+  await assertMaySelfApprove(deps.db, approvalId, actor);
+  // Raised before the decision wakes the run, so its next tick finds the room.
+  const raised = request.decision === "approve" && request.raiseBudget ? await raiseBudgetOf(deps, approvalId, request.raiseBudget) : null;
   const { approval, runId } = await decideApprovalRow(deps.db, {
     approvalId,
     decision: request.decision,
@@ -32,7 +47,12 @@ export async function decideApproval(deps: ControlDeps, approvalId: string, requ
     actor: actorRef(actor),
     action: request.decision === "approve" ? "approval.approve" : "approval.reject",
     target: approvalId,
-    data: { runId, comment: request.comment ?? null, actorLabel: actor.label },
+    data: {
+      runId,
+      comment: request.comment ?? null,
+      actorLabel: actor.label,
+      ...(raised ? { raisedBudget: request.raiseBudget, limitUsd: raised.limitUsd, limitTokens: raised.limitTokens } : {}),
+    },
   });
   await wakeRun(deps, runId, "approval");
   return approval;

@@ -2,6 +2,7 @@
  * The use cases' signatures (contract between lib/control and its callers in app/ and worker/).
  * Every write checks the actor's role here, not only in middleware, and writes an audit row.
  */
+import type { UsageFilter, UsageReport } from "../data/usage-queries";
 import type { BudgetConfig, Json, RunStatus, StepKind, StepStatus } from "../engine/types";
 import type { JournalDivergence } from "../engine/compat";
 import type { ApprovalView, Page, RunSummaryView, RunView, WorkflowView } from "../data/views";
@@ -33,6 +34,11 @@ export interface DecideApprovalRequest {
   comment?: string;
   /** The payload hash the approver was shown; a stale one is refused with 409 */
   payloadHash?: string;
+  /**
+   * For a budget approval (kind "budget") being approved: raise the run's budget by these amounts
+   * before it continues. Without it the run continues only if the budget was raised otherwise.
+   */
+  raiseBudget?: { usd?: number; tokens?: number };
 }
 
 export interface RunFilter {
@@ -249,4 +255,6 @@ export interface Control {
   /** Per workflow version: runs in flight and the live workers serving it. */
   listVersionCoverage(actor: Actor, workflow?: string): Promise<VersionCoverageView[]>;
   getRunLineage(runId: string, actor: Actor): Promise<RunLineage>;
+  /** LLM calls, tokens and cost (failed attempts included), grouped and filtered (viewer). Sums equal the journal's. */
+  getUsage(filter: UsageFilter, actor: Actor): Promise<UsageReport>;
 }

@@ -11,6 +11,7 @@ import { startDemoProvider } from "../demo/provider-server";
 import { createSink } from "../demo/sink";
 import { withDemoToolFlags } from "../demo/tool-flag-store";
 import { configureDemoTools } from "../demo/tools";
+import { priceCallAt } from "../data/price-store";
 import { createLlmRouter, llmRouterOptionsFromConfig } from "../llm/router";
 import { createRedis, warnOnEvictionPolicy } from "../queue/connection";
 import { createRunTickConsumer } from "../queue/run-tick-queue";
@@ -53,6 +54,8 @@ export async function startWorkerRuntime(config: Config, log: Logger, options: W
     ...routerOptions,
     demoBaseUrl: demo?.baseUrl ?? "http://127.0.0.1:9/v1",
     onUnpricedModel: (model) => log.warn(`No price known for model "${model}"; its calls are recorded at $0.`, { model }),
+    // Calls are charged from the stored price table (editable, with effective dates) and keep the price snapshot.
+    priceSource: (call) => priceCallAt(deps.db, call),
   });
   // Demo tools with effects fail while a demo_tool_flags row names them (set from outside this process).
   configureDemoTools({ sink: withDemoToolFlags(createSink(deps.db.pool), deps.db.pool), toolLatencyMs: config.WAYMARK_DEMO_TOOL_LATENCY_MS });

@@ -41,7 +41,28 @@ const MARK_RUNNING = `WITH ${FENCE},
   )
   SELECT EXISTS (SELECT 1 FROM fence) AS fenced`;
 
-const COMPLETE = `WITH ${FENCE}
+/**
+ * What an LLM call attempt was charged, with its price snapshot (lib/data/price-store.ts), written
+ * in the same fenced statement as the journal row. Parameters from $c: charge id (NULL: no charge),
+ * attempt, status, model, price id, input and output price, price effective date, input and output
+ * tokens, cost, charged at; `seq` and `stepId` are the statement's own parameters.
+ */
+function chargeCte(c: number, seq: string, stepId: string): string {
+  const p = (offset: number) => `$${c + offset}`;
+  return `charge AS (
+    INSERT INTO llm_charges (id, run_id, seq, step_id, attempt, status, model, price_id, input_per_mtok, output_per_mtok,
+                             price_effective_from, input_tokens, output_tokens, cost_usd, charged_at)
+    SELECT ${p(0)}::text, fence.id, ${seq}, ${stepId}, ${p(1)}::int, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::numeric,
+           ${p(6)}::numeric, ${p(7)}::timestamptz, ${p(8)}::int, ${p(9)}::int, ${p(10)}::numeric, ${p(11)}::timestamptz
+    FROM fence WHERE ${p(0)}::text IS NOT NULL
+    ON CONFLICT (run_id, seq, attempt) DO UPDATE SET status = EXCLUDED.status, model = EXCLUDED.model,
+      price_id = EXCLUDED.price_id, input_per_mtok = EXCLUDED.input_per_mtok, output_per_mtok = EXCLUDED.output_per_mtok,
+      price_effective_from = EXCLUDED.price_effective_from, input_tokens = EXCLUDED.input_tokens,
+      output_tokens = EXCLUDED.output_tokens, cost_usd = EXCLUDED.cost_usd, charged_at = EXCLUDED.charged_at
+  )`;
+}
+
+const COMPLETE = `WITH ${FENCE}, ${chargeCte(25, "$4::int", "$5::text")}
   INSERT INTO journal_entries (id, run_id, seq, step_id, kind, status, attempts, input, output, error, side_effect,
                                wake_at, started_at, finished_at, provider, request_model, model, input_tokens,
                                output_tokens, cost_usd, finish_reason, latency_ms, response_id, server_address)
@@ -56,7 +77,7 @@ const COMPLETE = `WITH ${FENCE}
     output_tokens = EXCLUDED.output_tokens, cost_usd = EXCLUDED.cost_usd, finish_reason = EXCLUDED.finish_reason,
     latency_ms = EXCLUDED.latency_ms, response_id = EXCLUDED.response_id, server_address = EXCLUDED.server_address`;
 
-const RECORD_FAILED_ATTEMPT = `WITH ${FENCE},
+const RECORD_FAILED_ATTEMPT = `WITH ${FENCE}, ${chargeCte(18, "$6::int", "$5::text")},
   attempt AS (
     INSERT INTO step_attempts (id, run_id, step_id, seq, attempt, status, error, started_at, finished_at, model,
                                input_tokens, output_tokens, cost_usd)
@@ -106,7 +127,39 @@ function llmColumns(llm: Partial<LlmCallFacts> | undefined) {
   ];
 }
 
+interface Charge {
+  attempt: number;
+  status: string;
+  llm: Partial<LlmCallFacts>;
+  at: Date;
+}
+
+/**
+ * The charge columns of an LLM attempt ({@link chargeCte}): its cost as the client reported it,
+ * with the price snapshot it was computed with; all NULL for other kinds of step. Failed attempts
+ * are charged too (whatever usage they reported, usually none).
+ */
+function chargeValues(kind: StepKind, charge: Charge): unknown[] {
+  if (kind !== "llm") return Array.from({ length: 12 }, () => null);
+  const { llm } = charge;
+  return [
+    createId("chg"),
+    charge.attempt,
+    charge.status,
+    llm.price?.model ?? llm.model ?? llm.requestModel ?? null,
+    llm.price?.priceId ?? null,
+    llm.price?.inputPerMTok ?? null,
+    llm.price?.outputPerMTok ?? null,
+    llm.price?.effectiveFrom ?? null,
+    llm.inputTokens ?? 0,
+    llm.outputTokens ?? 0,
+    llm.costUsd ?? 0,
+    charge.at,
+  ];
+}
+
 function completeValues(fence: unknown[], entry: JournalEntry): unknown[] {
+  const ended = entry.status === "succeeded" || entry.status === "failed";
   return [
     ...fence,
     entry.seq,
@@ -121,6 +174,7 @@ function completeValues(fence: unknown[], entry: JournalEntry): unknown[] {
     entry.startedAt,
     entry.finishedAt ?? null,
     ...llmColumns(entry.llm),
+    ...chargeValues(ended ? entry.kind : "step", { attempt: entry.attempts, status: entry.status, llm: entry.llm ?? {}, at: entry.startedAt }),
   ];
 }
 
@@ -186,6 +240,7 @@ export function createJournalWriter(db: Db, options: JournalWriterOptions): Jour
         attempt.llm?.costUsd ?? null,
         attempt.kind,
         retryAt,
+        ...chargeValues(attempt.kind, { attempt: attempt.attempt, status: attempt.status, llm: attempt.llm ?? {}, at: attempt.startedAt }),
       ]);
     },
 

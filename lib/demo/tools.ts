@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
+import { safeFetch, type SafeFetchOptions } from "../security/ssrf";
 import type { Sink } from "./sink";
 import { rankDocuments, WEB_CORPUS, type WebDocument } from "./web-corpus";
 
@@ -29,6 +30,11 @@ export interface DemoToolsConfig {
   /** Artificial latency per call, so runs look alive in the console. @defaultValue 0 */
   toolLatencyMs?: number;
   flags?: DemoToolFlags;
+  /**
+   * Lets `fetchSource` fetch URLs outside the canned demo web, through the SSRF guard
+   * (lib/security/ssrf). Off by default so the demo stays offline. @defaultValue undefined (off)
+   */
+  liveFetch?: SafeFetchOptions;
 }
 
 /** Every tool takes an optional signal (the step's) and stops waiting when it aborts. */
@@ -57,11 +63,11 @@ export class DemoToolError extends Error {
   }
 }
 
-let config: { sink?: Sink; toolLatencyMs: number; flags: DemoToolFlags } = { toolLatencyMs: 0, flags: {} };
+let config: { sink?: Sink; toolLatencyMs: number; flags: DemoToolFlags; liveFetch?: SafeFetchOptions } = { toolLatencyMs: 0, flags: {} };
 
 /** Sets the process-wide sink, latency and flags. Call once at process start (and in tests). */
 export function configureDemoTools(options: DemoToolsConfig): void {
-  config = { sink: options.sink, toolLatencyMs: options.toolLatencyMs ?? 0, flags: { ...options.flags } };
+  config = { sink: options.sink, toolLatencyMs: options.toolLatencyMs ?? 0, flags: { ...options.flags }, liveFetch: options.liveFetch };
 }
 
 /** Back to the unconfigured state: no sink, no latency, no flags (tests). */
@@ -188,8 +194,17 @@ export async function searchWeb(query: string, options?: ToolCallOptions): Promi
 export async function fetchSource(url: string, options?: ToolCallOptions): Promise<WebDocument> {
   await callTool("fetchSource", options);
   const doc = WEB_CORPUS.find((d) => d.url === url);
-  if (!doc) throw new DemoToolError(`fetchSource: no document at ${url}; the demo web serves only URLs that searchWeb returns.`, "fetchSource", false);
-  return { ...doc };
+  if (doc) return { ...doc };
+  if (!config.liveFetch) {
+    throw new DemoToolError(`fetchSource: no document at ${url}; the demo web serves only URLs that searchWeb returns.`, "fetchSource", false);
+  }
+  // A real fetch: internal addresses are refused (SsrfBlockedError, not retried) on every hop.
+  const response = await safeFetch(url, { ...config.liveFetch, signal: options?.signal ?? config.liveFetch.signal });
+  if (response.status >= 400) {
+    throw new DemoToolError(`fetchSource: ${url} answered ${response.status}.`, "fetchSource", response.status >= 500 || response.status === 429);
+  }
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(response.text)?.[1]?.trim() || response.url;
+  return { url: response.url, title, text: response.text.slice(0, 100_000) };
 }
 
 export type Report = {

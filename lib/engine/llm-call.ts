@@ -7,7 +7,8 @@ import { resolveRetryPolicy } from "./retry";
 import { runDurableStep, type AttemptContext, type AttemptResult } from "./step-runner";
 import { DEFAULT_LLM_TIMEOUT_MS } from "./tick-args";
 import type { TickState } from "./tick-state";
-import type { LlmCallFacts, LlmRequest, LlmResult, LlmStepOptions } from "./types";
+import { RunFailure } from "./errors";
+import type { BudgetGuard, LlmCallFacts, LlmRequest, LlmResult, LlmStepOptions } from "./types";
 
 export async function runLlmStep(state: TickState, stepId: string, options: LlmStepOptions): Promise<LlmResult> {
   if (!options || typeof options.model !== "string" || !Array.isArray(options.messages)) {
@@ -15,15 +16,58 @@ export async function runLlmStep(state: TickState, stepId: string, options: LlmS
   }
   const { retry, timeoutMs, ...request } = options;
   const defaults = state.args.definition.defaults;
+  const guard = state.args.budget;
+  /** attempt → its budget reservation, settled when the attempt ends */
+  const reservations = new Map<number, string>();
   const output = await runDurableStep(state, {
     stepId,
     kind: "llm",
     retry: resolveRetryPolicy(defaults?.retry, retry),
     timeoutMs: timeoutMs ?? defaults?.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS,
     input: jsonRoundTrip({ model: request.model, messages: request.messages }).value,
-    attempt: (context) => callModel(state, stepId, request, context),
+    ...(guard ? { beforeAttempt: (seq: number, attempt: number) => reserveBudget(state, guard, { seq, stepId, attempt, request }, reservations) } : {}),
+    attempt: async (context) => {
+      const reservationId = reservations.get(context.attempt);
+      if (!guard || reservationId === undefined) return callModel(state, stepId, request, context);
+      let charged = { costUsd: 0, tokens: 0 };
+      try {
+        const result = await callModel(state, stepId, request, context);
+        if (result.llm) charged = { costUsd: result.llm.costUsd, tokens: result.llm.inputTokens + result.llm.outputTokens };
+        return result;
+      } catch (error) {
+        const facts = context.facts.llm;
+        charged = { costUsd: facts?.costUsd ?? 0, tokens: (facts?.inputTokens ?? 0) + (facts?.outputTokens ?? 0) };
+        throw error;
+      } finally {
+        reservations.delete(context.attempt);
+        await state.write(() => guard.settle(reservationId, charged)).catch(() => undefined);
+      }
+    },
   });
   return output as unknown as LlmResult;
+}
+
+/**
+ * Reserves an attempt's estimated cost. A call that does not fit pauses the run (it waits for a
+ * budget approval; the call runs in a later tick) or fails it, as the budget says.
+ */
+async function reserveBudget(
+  state: TickState,
+  guard: BudgetGuard,
+  call: { seq: number; stepId: string; attempt: number; request: LlmRequest },
+  reservations: Map<number, string>,
+): Promise<"go" | "suspended" | "stopped"> {
+  const check = await state.write(() => guard.reserve(call));
+  if (check.ok) {
+    reservations.set(call.attempt, check.reservationId);
+    return "go";
+  }
+  if (check.onExceed === "fail") {
+    state.fail(new RunFailure("BudgetExceededError", check.message, "budget_exceeded"), "budget_exceeded");
+    return "stopped";
+  }
+  state.suspend({ stepId: call.stepId, runStatus: "waiting", wakeAt: null });
+  return "suspended";
 }
 
 function errorType(error: unknown): string {
@@ -66,6 +110,7 @@ async function callModel(state: TickState, stepId: string, request: LlmRequest, 
       latencyMs: clock.now().getTime() - startedAt.getTime(),
       ...(response.responseId ? { responseId: response.responseId } : {}),
       ...(response.serverAddress ? { serverAddress: response.serverAddress } : {}),
+      ...(response.price ? { price: response.price } : {}),
     };
     span.setAttributes({
       "gen_ai.provider.name": facts.provider,

@@ -30,6 +30,11 @@ export interface DurableStepSpec {
   /** Name of the internal span opened per attempt; omit when the attempt opens its own span */
   spanName?: string;
   attempt(context: AttemptContext): Promise<AttemptResult>;
+  /**
+   * A gate before each attempt (an LLM call's budget reservation): "go" runs the attempt; "suspended"
+   * and "stopped" end the step in this tick without recording an attempt (the gate ended the tick).
+   */
+  beforeAttempt?(seq: number, attempt: number): Promise<"go" | "suspended" | "stopped">;
 }
 
 type AttemptOutcome =
@@ -104,6 +109,10 @@ async function runAttempts(state: TickState, spec: DurableStepSpec, seq: number,
   const base = { seq, stepId: spec.stepId, kind: spec.kind, input: spec.input, sideEffect: spec.sideEffect, startedAt: stepStartedAt };
   try {
     for (let attempt = firstAttempt; ; attempt++) {
+      if (spec.beforeAttempt) {
+        const gate = await spec.beforeAttempt(seq, attempt);
+        if (gate !== "go") return { type: gate };
+      }
       const outcome = await runAttempt(state, spec, seq, attempt);
       if (outcome.type === "stopped") return { type: "stopped" };
 

@@ -1,5 +1,5 @@
 /** What one tick of a run receives, and the engine's limits. Re-exported by `executor.ts`. */
-import type { Clock, JournalEntry, JournalWriter, Json, LlmClient, Logger, Tracer, WorkflowDefinition } from "./types";
+import type { BudgetGuard, Clock, JournalEntry, JournalWriter, Json, LlmClient, Logger, Tracer, WorkflowDefinition } from "./types";
 
 export interface EngineLimits {
   /** Deaths of the worker in one step before the run is dead-lettered. @defaultValue 3 */
@@ -50,4 +50,6 @@ export interface ExecuteTickArgs {
   limits?: Partial<EngineLimits>;
   /** Aborted on worker shutdown: stop at the next opportunity and return { type: "interrupted" } without recording the in-flight attempt */
   shutdownSignal?: AbortSignal;
+  /** The run's budget: LLM calls reserve before and settle after. Omitted: no budget applies. */
+  budget?: BudgetGuard;
 }

@@ -20,7 +20,9 @@ export type FailureReason =
   | "dead_letter"
   | "invalid_input"
   | "payload_too_large"
-  | "workflow_error";
+  | "workflow_error"
+  /** An LLM call did not fit the run's budget (`onExceed: "fail"`), or an approver aborted the run at a budget pause */
+  | "budget_exceeded";
 
 export interface SerializedError {
   name: string;
@@ -30,6 +32,21 @@ export interface SerializedError {
   reason?: FailureReason;
   /** Short stack excerpt from the workflow's own code, never shown to API callers */
   stack?: string;
+}
+
+/**
+ * The price a call was charged at (a snapshot of the price table row in force when it ran), so a
+ * later price change never rewrites what the call cost. USD per million tokens.
+ */
+export interface LlmPriceSnapshot {
+  /** The price table row used */
+  priceId: string;
+  /** The model name the price was found for */
+  model: string;
+  inputPerMTok: number;
+  outputPerMTok: number;
+  /** ISO time from which the price applied */
+  effectiveFrom: string;
 }
 
 /** What an LLM call cost and returned, as recorded in the journal. */
@@ -45,6 +62,8 @@ export interface LlmCallFacts {
   latencyMs: number;
   responseId?: string;
   serverAddress?: string;
+  /** The price charged; absent when the client priced the call without the price table */
+  price?: LlmPriceSnapshot;
 }
 
 /** One journal row: a durable call at a position of the run. */
@@ -155,6 +174,24 @@ export interface LlmResponse {
   costUsd: number;
   responseId?: string;
   serverAddress?: string;
+  /** The price `costUsd` was computed with, when the client priced it from the price table */
+  price?: LlmPriceSnapshot;
+}
+
+/** Whether an LLM call attempt fits the budget; when it does, the reservation to settle after the call. */
+export type BudgetCheck =
+  | { ok: true; reservationId: string }
+  /** `pause`: the run waits for a person (a budget approval is in the inbox); `fail`: the run fails with `message` */
+  | { ok: false; onExceed: "pause" | "fail"; message: string };
+
+/**
+ * Port: the budget guard of one run. Each LLM call attempt reserves its estimated cost before it
+ * starts and settles the real cost after it ends (failed attempts too), so parallel calls can never
+ * overspend a hard limit. Absent: no budget applies.
+ */
+export interface BudgetGuard {
+  reserve(call: { seq: number; stepId: string; attempt: number; request: LlmRequest }): Promise<BudgetCheck>;
+  settle(reservationId: string, actual: { costUsd: number; tokens: number }): Promise<void>;
 }
 
 /** Port: a chat completion against whichever provider serves `request.model`. */

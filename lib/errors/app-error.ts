@@ -17,7 +17,13 @@ export type ErrorCode =
   | "rate_limited"
   | "unavailable"
   | "internal"
-  | "unsupported_media_type";
+  | "unsupported_media_type"
+  // Signed webhooks (lib/security/webhook-verify.ts)
+  | "missing_signature_headers"
+  | "invalid_signature"
+  | "timestamp_out_of_tolerance"
+  // Tool fetches refused by the SSRF guard (lib/security/ssrf.ts)
+  | "ssrf_blocked";
 
 export interface ValidationIssue {
   /** Dotted path of the offending field, e.g. "input.weightKg" */

@@ -40,6 +40,10 @@ export const decisionBody = z.strictObject({
   decision: z.enum(["approve", "reject"]),
   comment: z.string().max(2000).optional(),
   payloadHash: z.string().min(1).max(200).optional(),
+  /** Budget approvals: raise the run's budget by these amounts and continue */
+  raiseBudget: z
+    .strictObject({ usd: z.number().positive().max(1_000_000).optional(), tokens: z.number().int().positive().max(1e12).optional() })
+    .optional(),
 });
 
 export const loginBody = z.object({
@@ -77,3 +81,13 @@ export function idempotencyKeyFrom(headers: Headers): string | undefined {
   }
   return value;
 }
+
+/** GET /api/v1/usage: `groupBy=workflow,model,day`, `from`/`to` ISO times, `workflow`, `version`, `model`. */
+export const usageQuery = z.object({
+  groupBy: commaList(z.enum(["workflow", "version", "model", "day"])).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  workflow: z.string().min(1).max(200).optional(),
+  version: z.coerce.number().int().positive().optional(),
+  model: z.string().min(1).max(200).optional(),
+});

@@ -81,6 +81,14 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
 }
 
 /**
+ * JSON.parse's message without the copy of the input V8 puts in it (`Unexpected token 's',
+ * "sk-…" is not valid JSON`): error responses must not echo what might be a secret.
+ */
+export function jsonErrorWithoutInput(error: unknown): string {
+  return String((error as Error)?.message ?? error).replace(/, ".*is not valid JSON$/s, " (the body is not valid JSON)");
+}
+
+/**
  * Parses a JSON body: 415 `unsupported_media_type` unless Content-Type is JSON, 413 over
  * `maxBytes`, 400 `invalid_json` when empty, unparsable or nested deeper than 64 levels.
  */
@@ -100,6 +108,6 @@ export async function readJsonBody(request: Request, maxBytes: number = DEFAULT_
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new AppError("invalid_json", 400, `The request body is not valid JSON: ${(error as Error).message}`);
+    throw new AppError("invalid_json", 400, `The request body is not valid JSON: ${jsonErrorWithoutInput(error)}`);
   }
 }

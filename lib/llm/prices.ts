@@ -45,10 +45,20 @@ export const MODEL_PRICES: readonly ModelPrice[] = [
   { model: "mistral-7b", aliases: ["mistral:7b", "open-mistral-7b"], inputPerMTok: 0.25, outputPerMTok: 0.25 },
 ];
 
-/** Every spelling → its price, longest first so that `gpt-4o-mini` wins over `gpt-4o`. */
-const PREFIXES: ReadonlyArray<readonly [string, ModelPrice]> = MODEL_PRICES.flatMap((price) =>
-  [price.model, ...(price.aliases ?? [])].map((prefix) => [prefix, price] as const),
-).sort((a, b) => b[0].length - a[0].length);
+/** What {@link findPriceIn} needs of a table row: the family name and its other spellings. */
+export interface PriceKey {
+  model: string;
+  aliases?: readonly string[];
+}
+
+/** Every spelling → its row, longest first so that `gpt-4o-mini` wins over `gpt-4o`. */
+function prefixesOf<T extends PriceKey>(table: readonly T[]): ReadonlyArray<readonly [string, T]> {
+  return table
+    .flatMap((price) => [price.model, ...(price.aliases ?? [])].map((prefix) => [prefix.toLowerCase(), price] as const))
+    .sort((a, b) => b[0].length - a[0].length);
+}
+
+const PREFIXES = prefixesOf(MODEL_PRICES);
 
 /**
  * Lower-cases the name and drops a routing prefix (`openai/gpt-4o`, `meta-llama/llama-3.1-8b-instruct`),
@@ -59,6 +69,15 @@ function normalizeModelName(model: string): string {
   return lower.slice(lower.lastIndexOf("/") + 1);
 }
 
+function findIn<T>(prefixes: ReadonlyArray<readonly [string, T]>, model: string): T | undefined {
+  const name = normalizeModelName(model);
+  for (const [prefix, price] of prefixes) {
+    if (name === prefix) return price;
+    if (name.startsWith(prefix) && !/[a-z0-9]/.test(name.charAt(prefix.length))) return price;
+  }
+  return undefined;
+}
+
 /**
  * The price of a model: the longest table entry that is a prefix of the (normalized) name and
  * ends at a word boundary, so dated snapshots (`gpt-4o-mini-2024-07-18`, `claude-sonnet-4-20250514`)
@@ -66,12 +85,12 @@ function normalizeModelName(model: string): string {
  * Returns undefined for a model the table does not know.
  */
 export function findModelPrice(model: string): ModelPrice | undefined {
-  const name = normalizeModelName(model);
-  for (const [prefix, price] of PREFIXES) {
-    if (name === prefix) return price;
-    if (name.startsWith(prefix) && !/[a-z0-9]/.test(name.charAt(prefix.length))) return price;
-  }
-  return undefined;
+  return findIn(PREFIXES, model);
+}
+
+/** {@link findModelPrice} over another table (e.g. the prices stored in Postgres, effective at a date). */
+export function findPriceIn<T extends PriceKey>(table: readonly T[], model: string): T | undefined {
+  return findIn(prefixesOf(table), model);
 }
 
 export interface CallCost {
@@ -83,7 +102,7 @@ export interface CallCost {
 }
 
 /** Rounds away binary-float noise (0.1 + 0.2) below a billionth of a cent. */
-const roundUsd = (usd: number) => Math.round(usd * 1e11) / 1e11;
+export const roundUsd = (usd: number) => Math.round(usd * 1e11) / 1e11;
 
 /** The cost of one call, with whether the model was priced at all. */
 export function priceCall(model: string, inputTokens: number, outputTokens: number): CallCost {

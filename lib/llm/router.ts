@@ -19,14 +19,15 @@
  * protocol spoken, because Waymark cannot know who serves the endpoint; `server.address` tells
  * them apart.
  *
- * Cost: every response is priced with the table in `prices.ts`, on the model the provider says
+ * Cost: every response is priced from `priceSource` (the stored price table, with effective
+ * dates) when given and it knows the model; otherwise with the static table in `prices.ts`, on the model the provider says
  * answered, or on the requested model when the table does not know that one; a model the
  * table does not know at all costs 0 and is reported through `onUnpricedModel`. Demo-provider
  * responses are priced like the model they stand in for, so budgets and cost charts behave in
  * the demo as they would in production.
  */
 import type { Config } from "../config/env";
-import type { LlmClient, LlmRequest, LlmResponse } from "../engine/types";
+import type { LlmClient, LlmPriceSnapshot, LlmRequest, LlmResponse } from "../engine/types";
 import { createAnthropicClient } from "./anthropic-client";
 import { createOpenAiClient } from "./openai-client";
 import { priceCall } from "./prices";
@@ -52,6 +53,16 @@ export interface LlmRouterOptions {
   demoBaseUrl: string;
   /** Called once per model name that has no price; its calls are recorded at cost 0. */
   onUnpricedModel?: (model: string) => void;
+  /**
+   * The editable price table (Postgres, with effective dates): prices a response at the price in
+   * force now and returns the snapshot, or undefined for a model it does not know. Omitted, or
+   * undefined for a model: the static table in `prices.ts` prices the call.
+   */
+  priceSource?: (call: { model: string; requestModel: string; inputTokens: number; outputTokens: number; at: Date }) => Promise<
+    { costUsd: number; price: LlmPriceSnapshot } | undefined
+  >;
+  /** The time a call is priced at (the price in force then applies). @defaultValue () => new Date() */
+  now?: () => Date;
 }
 
 /** Which provider serves `model`, given which providers have credentials (the rule above). */
@@ -93,6 +104,14 @@ export function createLlmRouter(options: LlmRouterOptions): LlmRouter {
     async complete(request, callOptions) {
       const client = clients[routeOf(request.model)]!;
       const response = await client.complete(request, callOptions);
+      const stored = await options.priceSource?.({
+        model: response.model,
+        requestModel: request.model,
+        inputTokens: response.usage.inputTokens,
+        outputTokens: response.usage.outputTokens,
+        at: options.now?.() ?? new Date(),
+      });
+      if (stored) return { ...response, costUsd: stored.costUsd, price: stored.price };
       return { ...response, costUsd: price(request, response) };
     },
   };

@@ -2,10 +2,12 @@
 import type { Metadata } from "next";
 import { adminListApiKeys, adminListUsers } from "../../../lib/auth/admin";
 import { hasRole, requireActor } from "../../../lib/auth/current-actor";
-import { getDb } from "../../../lib/control";
+import { getControl, getDb } from "../../../lib/control";
+import { listWebhookSecrets } from "../../../lib/security/webhook-secrets";
 import { PageHeader } from "../../_ui/page-header";
 import { ApiKeysPanel } from "./_components/api-keys-panel";
 import { UsersPanel } from "./_components/users-panel";
+import { WebhooksPanel } from "./_components/webhooks-panel";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -22,13 +24,19 @@ export default async function AdminPage() {
     );
   }
   const db = await getDb();
-  const [users, keys] = await Promise.all([adminListUsers(db, actor), adminListApiKeys(db, actor)]);
+  const [users, keys, webhooks, workflows] = await Promise.all([
+    adminListUsers(db, actor),
+    adminListApiKeys(db, actor),
+    listWebhookSecrets(db, actor),
+    (await getControl()).listWorkflows(actor),
+  ]);
   return (
     <>
       <PageHeader title="Admin" description="Who can use the console and the API. Every change is written to the audit log." />
       <div className="stack">
         <UsersPanel users={users} currentUserId={actor.kind === "user" ? actor.id : null} />
         <ApiKeysPanel keys={keys} />
+        <WebhooksPanel webhooks={webhooks} workflows={[...new Set(workflows.map((w) => w.name))]} />
       </div>
     </>
   );

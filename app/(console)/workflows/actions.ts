@@ -8,7 +8,9 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireActor } from "../../../lib/auth/current-actor";
-import { getControl } from "../../../lib/control";
+import { getConfig } from "../../../lib/config/env";
+import { getControl, getDb } from "../../../lib/control";
+import { consumeRunStartLimit } from "../../../lib/security/rate-limit";
 import { toActionResult, type ActionResult } from "../_lib/action-result";
 import { coerceFormInput, formFromSchema } from "./_form/schema-form";
 
@@ -47,6 +49,7 @@ export async function startRunAction(_previous: StartRunResult | null, formData:
       if (Object.keys(coerced.errors).length > 0) {
         return { ok: false, status: 400, message: "Some fields need attention.", fieldErrors: coerced.errors };
       }
+      await consumeRunStartLimit(await getDb(), actor, getConfig().WAYMARK_RATE_LIMIT_RUN_STARTS);
       const { run } = await control.startRun({ workflow, version, input: coerced.input }, actor);
       runId = run.id;
       return { ok: true };

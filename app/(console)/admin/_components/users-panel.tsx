@@ -59,6 +59,7 @@ function UserRow({ user, isSelf }: { user: UserRecord; isSelf: boolean }) {
             {ROLES.map((role) => <option key={role} value={role}>{role}</option>)}
           </select>
           <button type="submit" className="btn btn-sm" disabled={rolePending}>Save role</button>
+          <span role="status" aria-live="polite" className="faint">{roleResult?.ok && !rolePending ? "Saved" : ""}</span>
         </form>
       </td>
       <td className="muted nowrap"><LocalTime iso={user.createdAt} /></td>

@@ -1,14 +1,17 @@
 // POST /api/v1/runs — start a run (201, or 200 with the same run when the Idempotency-Key repeats).
 // GET /api/v1/runs — ?workflow=&status=&version=&search=&limit=&cursor= → {runs, nextCursor}.
-import { getControl } from "../../../../lib/control";
+import { getConfig } from "../../../../lib/config/env";
+import { getControl, getDb } from "../../../../lib/control";
 import { apiHandler, json } from "../../../../lib/http";
 import { idempotencyKeyFrom, runListQuery, startRunBody } from "../../../../lib/http/api-schemas";
+import { consumeRunStartLimit } from "../../../../lib/security/rate-limit";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = apiHandler({ auth: "write", minRole: "operator", body: startRunBody }, async ({ request, actor, body }) => {
   const idempotencyKey = idempotencyKeyFrom(request.headers);
+  await consumeRunStartLimit(await getDb(), actor, getConfig().WAYMARK_RATE_LIMIT_RUN_STARTS);
   const { run, created } = await (await getControl()).startRun({ ...body, idempotencyKey }, actor);
   return json({ run }, { status: created ? 201 : 200, headers: { Location: `/api/v1/runs/${encodeURIComponent(run.id)}` } });
 });
