@@ -11,6 +11,7 @@ import { createTestDatabase } from "./database";
 import { fixtureWorkflows } from "./fixture-workflows";
 import { spawnFixtureWorker, type WorkerProcess } from "./worker-process";
 import { waitFor } from "./wait-for";
+import { flushPrefix } from "./redis";
 
 export interface Harness {
   config: Config;
@@ -70,6 +71,8 @@ export async function createHarness(label: string, overrides: Record<string, str
       await Promise.all([...workers].map((w) => w.kill("SIGKILL")));
       await deps.close();
       await database.drop();
+      // Leave no queue keys behind (a killed worker's jobs outlive the test otherwise).
+      await flushPrefix(config.REDIS_URL, workerEnv.WAYMARK_QUEUE_PREFIX).catch(() => undefined);
     },
   };
 }

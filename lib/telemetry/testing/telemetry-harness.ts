@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from "../../testing/database";
 import { probeWorkflows } from "./probe-workflows";
 import { spawnWorkerProcess, type WorkerProcess } from "../../testing/worker-process";
 import { waitFor } from "../../testing/wait-for";
+import { flushPrefix } from "../../testing/redis";
 
 
 export type ProbeWorker = WorkerProcess;
@@ -81,6 +82,8 @@ export async function createTelemetryHarness(label: string, overrides: Record<st
       await Promise.all([...workers].map((w) => w.kill("SIGKILL")));
       await deps.close();
       await database.drop();
+      // Leave no queue keys behind (a killed worker's jobs outlive the test otherwise).
+      await flushPrefix(config.REDIS_URL, workerEnv.WAYMARK_QUEUE_PREFIX).catch(() => undefined);
     },
   };
 }
