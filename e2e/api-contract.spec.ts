@@ -10,57 +10,12 @@ const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 const admin = () => auth(adminKey);
 const unique = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-type JsonSchema = {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  enum?: unknown[];
-  const?: unknown;
-  format?: string;
-  minimum?: number;
-  exclusiveMinimum?: number;
-  minLength?: number;
-  default?: unknown;
+/** The demo freight-quote workflow: a valid input, and a required numeric field to break. */
+const wf = {
+  name: "freight-quote",
+  input: { customer: "Acme", email: "e2e@example.com", lane: "Rotterdam → Chicago", weightKg: 1200 },
+  field: "weightKg",
 };
-
-/** A value that satisfies a (simple) JSON Schema: enough for the demo workflows' inputs. */
-function sampleFor(schema: JsonSchema): unknown {
-  if (schema.const !== undefined) return schema.const;
-  if (schema.enum?.length) return schema.enum[0];
-  if (schema.default !== undefined) return schema.default;
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  switch (type) {
-    case "string":
-      if (schema.format === "email") return "e2e@example.com";
-      if (schema.format === "uri" || schema.format === "url") return "https://example.com/";
-      return "Rotterdam → Chicago".padEnd(schema.minLength ?? 0, "x");
-    case "number":
-    case "integer":
-      return Math.max(1, Math.floor((schema.exclusiveMinimum ?? schema.minimum ?? 0) + 1));
-    case "boolean":
-      return true;
-    case "array":
-      return [];
-    case "object":
-    default:
-      return Object.fromEntries((schema.required ?? []).map((key) => [key, sampleFor(schema.properties?.[key] ?? {})]));
-  }
-}
-
-/** A workflow whose input has a required field, with a valid input and that field's name. */
-async function pickWorkflow(request: APIRequestContext) {
-  const response = await request.get("/api/v1/workflows", { headers: admin() });
-  expect(response.status()).toBe(200);
-  const { workflows } = await response.json();
-  expect(workflows.length).toBeGreaterThan(0);
-  const candidates = workflows.map((w: { name: string; latestVersion: number; versions: { version: number; inputSchema: JsonSchema }[] }) => {
-    const schema = w.versions.find((v) => v.version === w.latestVersion)?.inputSchema ?? {};
-    return { name: w.name, schema };
-  });
-  const chosen = candidates.find((c: { name: string }) => c.name === "freight-quote") ?? candidates.find((c: { schema: JsonSchema }) => c.schema.required?.length) ?? candidates[0];
-  const field = chosen.schema.required?.find((key: string) => chosen.schema.properties?.[key]?.type === "number") ?? chosen.schema.required?.[0];
-  return { name: chosen.name as string, input: sampleFor(chosen.schema) as Record<string, unknown>, field: field as string | undefined, fieldType: chosen.schema.properties?.[field ?? ""]?.type };
-}
 
 async function createKey(request: APIRequestContext, role: string) {
   const response = await request.post("/api/v1/admin/api-keys", { headers: admin(), data: { name: `e2e ${role} ${unique()}`, role } });
@@ -94,7 +49,6 @@ test.describe("HTTP API v1", () => {
   });
 
   test("start a run → 201; the same Idempotency-Key → 200 and the same run", async ({ request }) => {
-    const wf = await pickWorkflow(request);
     const key = `e2e-${unique()}`;
     const first = await request.post("/api/v1/runs", { headers: { ...admin(), "Idempotency-Key": key }, data: { workflow: wf.name, input: wf.input } });
     expect(first.status(), await first.text()).toBe(201);
@@ -121,13 +75,22 @@ test.describe("HTTP API v1", () => {
   });
 
   test("an invalid Idempotency-Key → 400", async ({ request }) => {
-    const wf = await pickWorkflow(request);
     const response = await request.post("/api/v1/runs", {
       headers: { ...admin(), "Idempotency-Key": "x".repeat(201) },
       data: { workflow: wf.name, input: wf.input },
     });
     expect(response.status()).toBe(400);
     expect((await response.json()).issues[0].path).toBe("Idempotency-Key");
+  });
+
+  test("the workflow list gives each version's input as JSON Schema", async ({ request }) => {
+    const response = await request.get("/api/v1/workflows", { headers: admin() });
+    expect(response.status()).toBe(200);
+    const { workflows } = await response.json();
+    const freight = workflows.find((w: { name: string }) => w.name === wf.name);
+    const latest = freight.versions.find((v: { version: number }) => v.version === freight.latestVersion);
+    expect(latest.inputSchema.required).toEqual(expect.arrayContaining(Object.keys(wf.input)));
+    expect(latest.inputSchema.properties[wf.field].type).toBe("number");
   });
 
   test("unknown workflow → 404", async ({ request }) => {
@@ -137,10 +100,7 @@ test.describe("HTTP API v1", () => {
   });
 
   test("invalid input → 400 naming the field", async ({ request }) => {
-    const wf = await pickWorkflow(request);
-    test.skip(!wf.field, "the chosen workflow has no required input field");
-    const wrong = wf.fieldType === "string" ? 12345 : "not-a-number";
-    const response = await request.post("/api/v1/runs", { headers: admin(), data: { workflow: wf.name, input: { ...wf.input, [wf.field!]: wrong } } });
+    const response = await request.post("/api/v1/runs", { headers: admin(), data: { workflow: wf.name, input: { ...wf.input, [wf.field]: "not-a-number" } } });
     expect(response.status()).toBe(400);
     const body = await response.json();
     expect(body.error).toBe("invalid_input");
@@ -149,7 +109,6 @@ test.describe("HTTP API v1", () => {
   });
 
   test("malformed bodies → 400 / 413 / 415, never 500", async ({ request }) => {
-    const wf = await pickWorkflow(request);
     // A Buffer goes out byte for byte (a string with a JSON Content-Type would be JSON-encoded again).
     const post = (text: string, contentType = "application/json") =>
       request.post("/api/v1/runs", { headers: { ...admin(), "Content-Type": contentType }, data: Buffer.from(text) });
@@ -189,8 +148,6 @@ test.describe("HTTP API v1", () => {
     const approvals = await request.get("/api/v1/approvals?status=pending", { headers: admin() });
     expect(approvals.status()).toBe(200);
     expect(Array.isArray((await approvals.json()).approvals)).toBe(true);
-
-    const wf = await pickWorkflow(request);
     const started = await request.post("/api/v1/runs", { headers: admin(), data: { workflow: wf.name, input: wf.input } });
     const { run } = await started.json();
     const cancel = await request.post(`/api/v1/runs/${run.id}/cancel`, { headers: admin() });
@@ -202,7 +159,6 @@ test.describe("HTTP API v1", () => {
   test("roles: a viewer key reads but cannot start runs; a revoked key stops at once", async ({ request }) => {
     const { key, apiKey } = await createKey(request, "viewer");
     expect((await request.get("/api/v1/runs", { headers: auth(key) })).status()).toBe(200);
-    const wf = await pickWorkflow(request);
     const start = await request.post("/api/v1/runs", { headers: auth(key), data: { workflow: wf.name, input: wf.input } });
     expect(start.status()).toBe(403);
     expect((await start.json()).error).toBe("forbidden");
@@ -238,7 +194,6 @@ test.describe("HTTP API v1", () => {
     expect(setCookie).toMatch(/SameSite=Lax/i);
 
     expect((await browserish.get("/api/v1/runs")).status()).toBe(200);
-    const wf = await pickWorkflow(setup);
     const cookieWrite = await browserish.post("/api/v1/runs", { data: { workflow: wf.name, input: wf.input } });
     expect(cookieWrite.status()).toBe(401);
 
