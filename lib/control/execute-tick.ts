@@ -4,7 +4,7 @@
  * fenced by the epoch; a stale claimant's write fails with StaleEpochError and it simply stops.
  */
 import { executeTick } from "../engine/executor";
-import type { Clock, LlmClient, LlmRequest, Logger, TickOutcome, Tracer } from "../engine/types";
+import type { BudgetConfig, Clock, LlmClient, LlmRequest, Logger, TickOutcome, Tracer } from "../engine/types";
 import { createRunBudgetGuard, type CallEstimate } from "../data/budget-guard";
 import type { TelemetryTracer } from "../telemetry/otel-tracer";
 import { formatRunTraceContext, newRunTraceContext, parseRunTraceContext, type RunTraceContext } from "../telemetry/run-trace-context";
@@ -68,7 +68,11 @@ export async function executeRunTick(
     let outcome;
     try {
       const journal = await loadJournal(deps.db, runId);
-      const budget = await createRunBudgetGuard(deps.db, runId, { definitionBudget: definition.budget, estimate: runtime.estimateLlmCall });
+      const budget = await createRunBudgetGuard(deps.db, runId, {
+        definitionBudget: definition.budget,
+        runBudget: claimed.budget as BudgetConfig | null,
+        estimate: runtime.estimateLlmCall,
+      });
       const tick = () => executeTick({
         definition,
         run: { id: runId, input: claimed.input, startedAt: claimed.startedAt, deadlineAt: claimed.deadlineAt },

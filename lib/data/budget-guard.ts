@@ -34,6 +34,8 @@ export async function estimateCall(db: Db, request: LlmRequest, at: Date): Promi
 export interface RunBudgetGuardOptions {
   /** The definition's budget; the run's own (set at start) wins field by field */
   definitionBudget?: BudgetConfig;
+  /** The run's own budget as claimed (`runs.budget`), so the guard needs no read of its own */
+  runBudget?: BudgetConfig | null;
   /** @defaultValue {@link estimateCall} at the current time */
   estimate?: (request: LlmRequest) => Promise<CallEstimate>;
 }
@@ -45,8 +47,7 @@ const BUDGET_APPROVAL_PREFIX = "budget-";
  * Opens the run's ledger on first use (a raised limit survives later ticks).
  */
 export async function createRunBudgetGuard(db: Db, runId: string, options: RunBudgetGuardOptions = {}): Promise<BudgetGuard | undefined> {
-  const { rows } = await db.pool.query<{ budget: BudgetConfig | null }>("SELECT budget FROM runs WHERE id = $1", [runId]);
-  const budget: BudgetConfig = { ...options.definitionBudget, ...(rows[0]?.budget ?? {}) };
+  const budget: BudgetConfig = { ...options.definitionBudget, ...(options.runBudget ?? {}) };
   if (budget.maxCostUsd === undefined && budget.maxTokens === undefined) return undefined;
   const ledgerId = budgetLedgerId("run", runId);
   await openBudget(db, ledgerId, "run", { limitUsd: budget.maxCostUsd, limitTokens: budget.maxTokens, onExceed: budget.onExceed ?? "pause" });
