@@ -3,12 +3,12 @@
 import { useActionState } from "react";
 import type { ApiKeyRecord } from "../../../../lib/auth/api-keys";
 import { ROLES } from "../../../../lib/control/types";
-import { CopyButton } from "../../../_ui/copy-button";
 import { StatusBadge } from "../../../_ui/status-badge";
 import { LocalTime } from "../../../_ui/time";
 import { createApiKeyAction, revokeApiKeyAction } from "../actions";
 import { AdminField } from "./users-panel";
 import styles from "./admin.module.css";
+import { ShownOnce } from "./shown-once";
 
 export function ApiKeysPanel({ keys }: { keys: ApiKeyRecord[] }) {
   return (
@@ -92,19 +92,12 @@ function CreateKeyForm() {
           <button type="submit" className="btn btn-primary" disabled={pending}>{pending ? "Creating…" : "Create key"}</button>
         </div>
       </form>
-      <div role="status" aria-live="polite">
-        {result?.ok && result.key ? (
-          <div className={`callout callout-ok ${styles.newKey}`}>
-            <strong>Copy “{result.keyName}” now: it is shown only this once.</strong>
-            <div className="row">
-              <code className={styles.keyText}>{result.key}</code>
-              <CopyButton text={result.key} label="Copy key" />
-            </div>
-          </div>
-        ) : result && !result.ok ? (
-          <p className="callout callout-error">{result.message}</p>
-        ) : null}
-      </div>
+      <ShownOnce
+        result={result}
+        secret={result?.key}
+        heading={`Copy “${result?.keyName}” now: it is shown only this once.`}
+        copyLabel="Copy key"
+      />
     </div>
   );
 }

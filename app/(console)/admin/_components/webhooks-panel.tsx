@@ -2,10 +2,10 @@
 /** Webhook signing secrets: which workflows accept signed deliveries, and create/rotate (shown once). */
 import { useActionState } from "react";
 import type { WebhookSecretRecord } from "../../../../lib/security/webhook-secrets";
-import { CopyButton } from "../../../_ui/copy-button";
 import { LocalTime } from "../../../_ui/time";
 import { issueWebhookSecretAction } from "../webhook-actions";
 import styles from "./admin.module.css";
+import { ShownOnce } from "./shown-once";
 
 export function WebhooksPanel({ webhooks, workflows }: { webhooks: WebhookSecretRecord[]; workflows: string[] }) {
   const [result, action, pending] = useActionState(issueWebhookSecretAction, null);
@@ -55,19 +55,13 @@ export function WebhooksPanel({ webhooks, workflows }: { webhooks: WebhookSecret
             <button type="submit" className="btn btn-primary" disabled={pending}>{pending ? "Saving…" : "Create or rotate"}</button>
           </div>
         </form>
-        <div role="status" aria-live="polite">
-          {result?.ok && result.secret ? (
-            <div className={`callout callout-ok ${styles.newKey}`}>
-              <strong>{result.message} Copy it now: it is shown only this once.</strong>
-              <div className="row">
-                <code className={styles.keyText} data-testid="webhook-secret">{result.secret}</code>
-                <CopyButton text={result.secret} label="Copy secret" />
-              </div>
-            </div>
-          ) : result && !result.ok ? (
-            <p className="callout callout-error">{result.message}</p>
-          ) : null}
-        </div>
+        <ShownOnce
+          result={result}
+          secret={result?.secret}
+          heading={`${result?.message} Copy it now: it is shown only this once.`}
+          copyLabel="Copy secret"
+          testId="webhook-secret"
+        />
       </div>
     </section>
   );
