@@ -23,7 +23,7 @@ export interface TickRuntime {
   leaseMs: number;
   maxCrashesPerStep: number;
   inlineRetryMaxMs: number;
-  /** How much an LLM call may cost at most, reserved on the run's budget. @defaultValue estimateCall (price table, prompt + maxTokens) */
+  /** How much an LLM call may cost at most, reserved on each budget that applies. @defaultValue estimateCall (price table, prompt + maxTokens) */
   estimateLlmCall?: (request: LlmRequest) => Promise<CallEstimate>;
 }
 
@@ -69,6 +69,8 @@ export async function executeRunTick(
     try {
       const journal = await loadJournal(deps.db, runId);
       const budget = await createRunBudgetGuard(deps.db, runId, {
+        workflow: claimed.workflowName,
+        now: () => runtime.clock.now(),
         definitionBudget: definition.budget,
         runBudget: claimed.budget as BudgetConfig | null,
         estimate: runtime.estimateLlmCall,

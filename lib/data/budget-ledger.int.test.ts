@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing/database";
-import { budgetLedgerId, getBudget, openBudget, raiseBudget, reserveBudget, settleBudget } from "./budget-ledger";
+import { budgetLedgerId, getBudget, openBudget, raiseBudget, reserveBudget, settleBudget, type BudgetScope, type LedgerSpec } from "./budget-ledger";
 import { createRunId } from "./ids";
 
 let t: TestDatabase;
@@ -16,10 +16,15 @@ afterAll(async () => {
   await t?.drop();
 });
 
-/** A run row for the reservations to belong to (run ids are only recorded, not referenced). */
-const reserveAll = (ledgerId: string, runId: string, seqs: number[]) =>
+/** An open ledger, named by id (its limits were set when it was opened). */
+const opened = (...ids: string[]): LedgerSpec[] => ids.map((id) => ({ id, scope: id.split(":")[0] as BudgetScope, limits: {} }));
+
+/** Run ids are only recorded on reservations, not referenced. */
+const reserveAll = (ledgerId: string | LedgerSpec[], runId: string, seqs: number[], estimateUsd = 0.01) =>
   Promise.all(
-    seqs.map((seq) => reserveBudget(t.db, { ledgerId, runId, seq, stepId: `call-${seq}`, attempt: 1, estimateUsd: 0.01, estimateTokens: 100 })),
+    seqs.map((seq) =>
+      reserveBudget(t.db, { ledgers: typeof ledgerId === "string" ? opened(ledgerId) : ledgerId, runId, seq, stepId: `call-${seq}`, attempt: 1, estimateUsd, estimateTokens: 100 }),
+    ),
   );
 
 describe("budget ledger", () => {
@@ -55,7 +60,7 @@ describe("budget ledger", () => {
     const runId = createRunId();
     const ledgerId = budgetLedgerId("workflow-day", "summarise", "2026-11-23");
     await openBudget(t.db, ledgerId, "workflow-day", { limitTokens: 250, onExceed: "fail" });
-    const request = { ledgerId, runId, seq: 0, stepId: "call-0", attempt: 1, estimateUsd: 0, estimateTokens: 100 };
+    const request = { ledgers: opened(ledgerId), runId, seq: 0, stepId: "call-0", attempt: 1, estimateUsd: 0, estimateTokens: 100 };
     const once = await reserveBudget(t.db, request);
     const again = await reserveBudget(t.db, request);
     expect(once).toEqual(again);
@@ -68,7 +73,7 @@ describe("budget ledger", () => {
     const runId = createRunId();
     const ledgerId = budgetLedgerId("run", runId);
     await openBudget(t.db, ledgerId, "run", { limitUsd: 0.03 });
-    const request = { ledgerId, runId, seq: 0, stepId: "call-0", attempt: 1, estimateUsd: 0.01, estimateTokens: 10 };
+    const request = { ledgers: opened(ledgerId), runId, seq: 0, stepId: "call-0", attempt: 1, estimateUsd: 0.01, estimateTokens: 10 };
     const first = await reserveBudget(t.db, request);
     expect(first.ok).toBe(true);
     await settleBudget(t.db, first.ok ? first.reservationId : "", { costUsd: 0.01, tokens: 10 });
@@ -82,5 +87,39 @@ describe("budget ledger", () => {
     await openBudget(t.db, ledgerId, "global-day", { limitUsd: 1 });
     await raiseBudget(t.db, ledgerId, { usd: 2 });
     expect(await openBudget(t.db, ledgerId, "global-day", { limitUsd: 1 })).toMatchObject({ limitUsd: 3 });
+  });
+
+  it("charges every ledger of a call or none: two runs' calls share a day ledger that fits 3 and their own run ledgers", async () => {
+    const day = budgetLedgerId("workflow-day", "shared", "2026-11-24");
+    const runs = [createRunId(), createRunId()];
+    const ledgersOf = (runId: string): LedgerSpec[] => [
+      { id: budgetLedgerId("run", runId), scope: "run", limits: { limitUsd: 1 } },
+      { id: day, scope: "workflow-day", limits: { limitUsd: 0.03, onExceed: "fail" } },
+    ];
+    const results = (await Promise.all(runs.map((runId) => reserveAll(ledgersOf(runId), runId, [0, 1, 2, 3, 4])))).flat();
+    expect(results.filter((result) => result.ok)).toHaveLength(3);
+    for (const refused of results.filter((result) => !result.ok)) {
+      expect(refused).toMatchObject({ account: { id: day, limitUsd: 0.03, reservedUsd: 0.03, onExceed: "fail" } });
+    }
+    // No refused call holds anything on its run ledger: the runs' reservations add up to the day's.
+    const runReserved = await Promise.all(runs.map(async (runId) => (await getBudget(t.db, budgetLedgerId("run", runId)))!.reservedUsd));
+    expect(runReserved[0]! + runReserved[1]!).toBeCloseTo(0.03, 6);
+    // Settling one call settles it on both ledgers.
+    const granted = results.find((result) => result.ok)!;
+    await settleBudget(t.db, granted.ok ? granted.reservationId : "", { costUsd: 0.005, tokens: 50 });
+    expect(await getBudget(t.db, day)).toMatchObject({ spentUsd: 0.005, reservedUsd: 0.02 });
+    const spentOnRuns = await Promise.all(runs.map(async (runId) => (await getBudget(t.db, budgetLedgerId("run", runId)))!.spentUsd));
+    expect(spentOnRuns.sort()).toEqual([0, 0.005]);
+  });
+
+  it("queues one alert per ledger and threshold, however many calls settle past it", async () => {
+    await t.db.pool.query(`INSERT INTO alert_endpoints (id, url, secret_sealed, updated_by) VALUES ('budget', 'http://127.0.0.1:9/', 'whsec_x', 'test')`);
+    const runId = createRunId();
+    const ledger = budgetLedgerId("global-day", "2026-11-25");
+    const spec: LedgerSpec[] = [{ id: ledger, scope: "global-day", limits: { limitUsd: 0.1, alertThresholds: [0.5, 0.9] } }];
+    const granted = await reserveAll(spec, runId, [0, 1, 2, 3, 4, 5, 6], 0.01);
+    await Promise.all(granted.map((result) => result.ok && settleBudget(t.db, result.reservationId, { costUsd: 0.01, tokens: 10 })));
+    const alerts = await t.db.pool.query<{ dedupe_key: string; type: string }>(`SELECT dedupe_key, type FROM alert_outbox WHERE dedupe_key LIKE $1`, [`%${ledger}%`]);
+    expect(alerts.rows).toEqual([{ dedupe_key: `threshold:${ledger}:0.5`, type: "budget.threshold" }]);
   });
 });
