@@ -3,6 +3,7 @@
  * Postgres and Redis to scale out. SIGTERM/SIGINT stop it gracefully.
  */
 import { getConfig } from "../lib/config/env";
+import { startBudgetAlertDelivery } from "../lib/control/budget-alerts";
 import { startWorkerRuntime } from "../lib/control/worker-runtime";
 import { createLogger } from "../lib/log/logger";
 
@@ -14,9 +15,12 @@ const runtime = await startWorkerRuntime(config, log).catch((error: unknown) => 
   process.exit(1);
 });
 
+// Budget alerts wait in a Postgres outbox; every worker helps deliver them.
+const alerts = startBudgetAlertDelivery(config, log);
+
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     log.info(`Received ${signal}; finishing in-flight ticks`);
-    void runtime.shutdown().then(() => process.exit(0));
+    void Promise.all([runtime.shutdown(), alerts.stop()]).then(() => process.exit(0));
   });
 }

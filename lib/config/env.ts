@@ -107,6 +107,13 @@ const envSchema = z.object({
   WAYMARK_RATE_LIMIT_RUN_STARTS: z.coerce.number().int().min(1).default(600),
   /** Verified webhook deliveries allowed per workflow per minute; over it → 429 */
   WAYMARK_RATE_LIMIT_WEBHOOKS: z.coerce.number().int().min(1).default(600),
+  /** Exact internal addresses budget alerts may be sent to despite the SSRF guard (comma-separated, e.g. "10.0.0.5") */
+  WAYMARK_ALERT_ALLOW_ADDRESSES: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean)),
+  /** How often a worker looks for budget alerts to deliver */
+  WAYMARK_ALERT_POLL_MS: z.coerce.number().int().min(50).default(1_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

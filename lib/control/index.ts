@@ -20,6 +20,7 @@ import { getRunLineage, previewReplay, replayRun } from "./replay";
 import { listVersionCoverage } from "./worker-presence";
 import type { Control } from "./types";
 import { getUsage } from "./usage";
+import * as budgetPolicies from "./budget-policies";
 
 export type { Control, Actor, Role } from "./types";
 export { systemActor, roleAtLeast } from "./authorize";
@@ -67,6 +68,13 @@ export function createControl(deps: ControlDeps): Control {
     listVersionCoverage: (actor, workflow) => listVersionCoverage(deps, actor, workflow),
     getRunLineage: (runId, actor) => getRunLineage(deps, runId, actor),
     getUsage: (filter, actor) => getUsage(deps, filter, actor),
+    listBudgetPolicies: (actor) => budgetPolicies.listBudgetPolicies(deps, actor),
+    createBudgetPolicy: (input, actor) => budgetPolicies.createBudgetPolicy(deps, input, actor),
+    updateBudgetPolicy: (id, patch, actor) => budgetPolicies.updateBudgetPolicy(deps, id, patch, actor),
+    deleteBudgetPolicy: (id, actor) => budgetPolicies.deleteBudgetPolicy(deps, id, actor),
+    getAlertEndpoint: (actor) => budgetPolicies.getAlertEndpoint(deps, actor),
+    saveAlertEndpoint: (input, actor) => budgetPolicies.saveAlertEndpoint(deps, input, actor),
+    deleteAlertEndpoint: (actor) => budgetPolicies.deleteAlertEndpoint(deps, actor),
   };
 }
 

@@ -7,6 +7,9 @@ import type { BudgetConfig, Json, RunStatus, StepKind, StepStatus } from "../eng
 import type { JournalDivergence } from "../engine/compat";
 import type { ApprovalView, Page, RunSummaryView, RunView, WorkflowView } from "../data/views";
 import type { ForkSummary } from "../data/replay-store";
+import type { BudgetPolicyWithUsage } from "../data/budget-policy-store";
+import type { AlertEndpointView } from "../alerts/endpoint-store";
+import type { AlertEndpointInput, BudgetPolicyCreateInput, BudgetPolicyUpdateInput } from "./budget-policies-schemas";
 
 export type Role = "viewer" | "operator" | "approver" | "admin";
 export const ROLES: readonly Role[] = ["viewer", "operator", "approver", "admin"];
@@ -257,4 +260,17 @@ export interface Control {
   getRunLineage(runId: string, actor: Actor): Promise<RunLineage>;
   /** LLM calls, tokens and cost (failed attempts included), grouped and filtered (viewer). Sums equal the journal's. */
   getUsage(filter: UsageFilter, actor: Actor): Promise<UsageReport>;
+  /** Workflow day/month and global daily budgets, each with its current period's usage (viewer). */
+  listBudgetPolicies(actor: Actor): Promise<BudgetPolicyWithUsage[]>;
+  /** Admin, audited `budget_policy.create`; 409 when the (scope, workflow) budget exists, 404 for an unknown workflow. */
+  createBudgetPolicy(input: BudgetPolicyCreateInput, actor: Actor): Promise<BudgetPolicyWithUsage>;
+  /** Admin, audited `budget_policy.update`; also changes the current period's ledger limits. */
+  updateBudgetPolicy(id: string, patch: BudgetPolicyUpdateInput, actor: Actor): Promise<BudgetPolicyWithUsage>;
+  /** Admin, audited `budget_policy.delete`. */
+  deleteBudgetPolicy(id: string, actor: Actor): Promise<void>;
+  /** Where budget alerts go (admin); never the secret. */
+  getAlertEndpoint(actor: Actor): Promise<AlertEndpointView | null>;
+  /** Admin, audited; `secret` is the new signing secret, shown once (new endpoint or `rotateSecret`). */
+  saveAlertEndpoint(input: AlertEndpointInput, actor: Actor): Promise<{ endpoint: AlertEndpointView; secret: string | null }>;
+  deleteAlertEndpoint(actor: Actor): Promise<void>;
 }
