@@ -1,0 +1,44 @@
+/**
+ * Admin › Budgets: workflow budgets per day and month and the global daily budget, each with its
+ * current period's spend (refreshed every few seconds), and the alert webhook. Viewers see the
+ * budgets; changing them needs the admin role.
+ */
+import type { Metadata } from "next";
+import { hasRole, requireActor } from "../../../../lib/auth/current-actor";
+import { getControl } from "../../../../lib/control";
+import { AutoRefresh } from "../../../_ui/auto-refresh";
+import { PageHeader } from "../../../_ui/page-header";
+import { AlertEndpointPanel } from "./_components/alert-endpoint-panel";
+import { BudgetsPanel } from "./_components/budgets-panel";
+
+export const metadata: Metadata = { title: "Budgets" };
+
+export default async function BudgetsPage() {
+  const actor = await requireActor("viewer");
+  const control = await getControl();
+  const isAdmin = hasRole(actor, "admin");
+  const [policies, workflows, endpoint] = await Promise.all([
+    control.listBudgetPolicies(actor),
+    isAdmin ? control.listWorkflows(actor) : Promise.resolve([]),
+    isAdmin ? control.getAlertEndpoint(actor) : Promise.resolve(null),
+  ]);
+  return (
+    <>
+      <AutoRefresh intervalMs={5_000} />
+      <PageHeader
+        eyebrow="Admin"
+        title="Budgets"
+        description="Limits per workflow per day and month, and for all workflows per day. An LLM call that would pass one pauses or fails its run, as the budget says."
+      />
+      <div className="stack">
+        {isAdmin ? null : (
+          <p className="callout callout-warn" role="status">
+            Changing budgets needs the admin role; you are signed in as {actor.label} ({actor.role}).
+          </p>
+        )}
+        <BudgetsPanel policies={policies} workflows={[...new Set(workflows.map((w) => w.name))]} canEdit={isAdmin} />
+        {isAdmin ? <AlertEndpointPanel endpoint={endpoint} /> : null}
+      </div>
+    </>
+  );
+}
