@@ -8,43 +8,19 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { deliverDueAlerts } from "../alerts/deliver";
 import { claimDueAlerts } from "../alerts/outbox";
 import { budgetLedgerId } from "../data/budget-ledger";
 import { budgetPeriod } from "../data/budget-policy-store";
-import { defineWorkflow } from "../engine/definition";
 import type { RunStatus } from "../engine/types";
-import { createInProcess, scriptedLlm, type InProcess } from "../testing/in-process";
-import { noopTracer } from "../telemetry/noop-tracer";
+import { createInProcess, type InProcess } from "../testing/in-process";
 import { systemActor } from "./authorize";
-import { executeRunTick, type TickRuntime } from "./execute-tick";
-import { systemClock } from "./system-clock";
+import { driveRun, fixedCostRuntime, llmCallsWorkflow } from "./budget-policies.testkit";
 import type { Actor } from "./types";
 
 const CALL_COST_USD = 0.01;
-
-const fourCalls = defineWorkflow({
-  name: "alerting",
-  version: 1,
-  input: z.object({ label: z.string() }),
-  async run(ctx, input) {
-    for (let i = 0; i < 4; i++) {
-      await ctx.llm(`ask-${i}`, { model: "gpt-4o-mini", maxTokens: 10, messages: [{ role: "user", content: `${input.label} ${i}` }] });
-    }
-    return { done: true };
-  },
-});
-
-const runtime: TickRuntime = {
-  llm: { complete: async (request, options) => ({ ...(await scriptedLlm.complete(request, options)), costUsd: CALL_COST_USD }) },
-  tracer: noopTracer,
-  clock: systemClock,
-  leaseMs: 30_000,
-  maxCrashesPerStep: 3,
-  inlineRetryMaxMs: 2_000,
-  estimateLlmCall: async () => ({ usd: CALL_COST_USD, tokens: 10 }),
-};
+const fourCalls = llmCallsWorkflow("alerting", 4, { parallel: false });
+const { runtime } = fixedCostRuntime(CALL_COST_USD);
 const admin: Actor = { kind: "user", id: "usr_alert_admin", label: "admin@example.com", role: "admin" };
 
 interface Received {
@@ -60,14 +36,7 @@ let secret: string;
 
 const deliver = () => deliverDueAlerts(t.database.db.pool, { allowAddresses: ["127.0.0.1"] });
 
-async function drive(runId: string): Promise<RunStatus> {
-  for (let tick = 0; tick < 20; tick++) {
-    await executeRunTick(t.deps, runtime, runId, "alert-test");
-    const [{ status }] = await t.query<{ status: RunStatus }>("SELECT status FROM runs WHERE id = $1", [runId]);
-    if (status !== "queued" && status !== "running") return status;
-  }
-  throw new Error(`Run ${runId} did not end or wait`);
-}
+const drive = (runId: string): Promise<RunStatus> => driveRun(t.deps, runtime, runId);
 
 /** What the receiver got, verified with the secret the admin was shown (throws on a bad signature). */
 const verified = () =>

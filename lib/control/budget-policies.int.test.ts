@@ -6,15 +6,12 @@
  * exceeds" is exact.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { budgetLedgerId, getBudget } from "../data/budget-ledger";
 import { budgetPeriod } from "../data/budget-policy-store";
-import { defineWorkflow } from "../engine/definition";
-import type { Clock, LlmClient, RunStatus } from "../engine/types";
+import type { Clock, RunStatus } from "../engine/types";
 import { createInProcess, type InProcess } from "../testing/in-process";
-import { noopTracer } from "../telemetry/noop-tracer";
 import { systemActor } from "./authorize";
-import { executeRunTick, type TickRuntime } from "./execute-tick";
+import { driveRun, fixedCostRuntime, llmCallsWorkflow } from "./budget-policies.testkit";
 import { systemClock } from "./system-clock";
 import type { Actor } from "./types";
 
@@ -22,28 +19,7 @@ const CALL_COST_USD = 0.01;
 const CALLS_PER_RUN = 4;
 const DAY_MS = 86_400_000;
 
-const team = (name: string) =>
-  defineWorkflow({
-    name,
-    version: 1,
-    input: z.object({ label: z.string() }),
-    async run(ctx, input) {
-      const replies = await Promise.all(
-        Array.from({ length: CALLS_PER_RUN }, (_, i) =>
-          ctx.llm(`ask-${i}`, { model: "gpt-4o-mini", maxTokens: 10, messages: [{ role: "user", content: `${input.label} ${i}` }] }),
-        ),
-      );
-      return { calls: replies.length };
-    },
-  });
-
-let calls = 0;
-const countingLlm: LlmClient = {
-  async complete(request) {
-    calls++;
-    return { text: "ok", usage: { inputTokens: 5, outputTokens: 5 }, model: request.model, finishReason: "stop", provider: "test", costUsd: CALL_COST_USD };
-  },
-};
+const team = (name: string) => llmCallsWorkflow(name, CALLS_PER_RUN, { parallel: true });
 
 /** A day whose next day is in the same UTC month, so "day 1" and "day 2" share a month ledger. */
 const day1 = (() => {
@@ -52,29 +28,13 @@ const day1 = (() => {
 })();
 let clockAt = day1;
 const clock: Clock = { now: () => new Date(clockAt), sleep: systemClock.sleep };
-
-const runtime: TickRuntime = {
-  llm: countingLlm,
-  tracer: noopTracer,
-  clock,
-  leaseMs: 30_000,
-  maxCrashesPerStep: 3,
-  inlineRetryMaxMs: 2_000,
-  estimateLlmCall: async () => ({ usd: CALL_COST_USD, tokens: 10 }),
-};
+const { runtime, calls } = fixedCostRuntime(CALL_COST_USD, { clock });
 
 const admin: Actor = { kind: "user", id: "usr_budget_admin", label: "admin@example.com", role: "admin" };
 const approver: Actor = { kind: "user", id: "usr_budget_approver", label: "approver@example.com", role: "approver" };
 let t: InProcess;
 
-async function drive(runId: string): Promise<RunStatus> {
-  for (let tick = 0; tick < 20; tick++) {
-    await executeRunTick(t.deps, runtime, runId, "budget-policy-test");
-    const [{ status }] = await t.query<{ status: RunStatus }>("SELECT status FROM runs WHERE id = $1", [runId]);
-    if (status !== "queued" && status !== "running") return status;
-  }
-  throw new Error(`Run ${runId} did not end or wait`);
-}
+const drive = (runId: string): Promise<RunStatus> => driveRun(t.deps, runtime, runId);
 
 async function startRuns(workflow: string, count: number): Promise<string[]> {
   const runs = [];
@@ -101,14 +61,14 @@ describe("workflow and global budgets", () => {
     const fits = 7;
     await t.control.createBudgetPolicy({ scope: "workflow-day", workflow: "team-day", limitUsd: fits * CALL_COST_USD, onExceed: "pause", alertThresholds: [] }, admin);
     const runIds = await startRuns("team-day", 5);
-    calls = 0;
+    const before = calls.total;
     const statuses = await Promise.all(runIds.map(drive));
 
     const ledgerId = budgetLedgerId("workflow-day", "team-day", budgetPeriod("workflow-day", new Date(day1)));
     const day = (await getBudget(t.database.db, ledgerId))!;
     expect(day.spentUsd).toBeCloseTo(fits * CALL_COST_USD, 6);
     expect(day.spentUsd + day.reservedUsd).toBeLessThanOrEqual(day.limitUsd!);
-    expect(calls).toBe(fits);
+    expect(calls.total - before).toBe(fits);
     expect(await succeededCalls(runIds)).toBe(fits);
 
     // 7 calls of 20: at most one run finished; every run that waits has one approval naming the day ledger.
@@ -126,7 +86,7 @@ describe("workflow and global budgets", () => {
     }
     for (const runId of waiting) expect(await drive(runId)).toBe("succeeded");
     expect(await succeededCalls(runIds)).toBe(5 * CALLS_PER_RUN);
-    expect(calls).toBe(5 * CALLS_PER_RUN);
+    expect(calls.total - before).toBe(5 * CALLS_PER_RUN);
     const after = (await getBudget(t.database.db, ledgerId))!;
     expect(after.spentUsd).toBeCloseTo(5 * CALLS_PER_RUN * CALL_COST_USD, 6);
     expect(after.spentUsd).toBeLessThanOrEqual(after.limitUsd!);

@@ -5,64 +5,25 @@
  * `onExceed: "fail"` fails it at once. Every call costs exactly its estimate, so "never exceeds" is exact.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { budgetLedgerId, getBudget } from "../data/budget-ledger";
-import { defineWorkflow } from "../engine/definition";
-import type { LlmClient, RunStatus } from "../engine/types";
+import type { RunStatus } from "../engine/types";
 import { createInProcess, type InProcess } from "../testing/in-process";
-import { noopTracer } from "../telemetry/noop-tracer";
 import { systemActor } from "./authorize";
-import { executeRunTick, type TickRuntime } from "./execute-tick";
-import { systemClock } from "./system-clock";
+import { driveRun, fixedCostRuntime, llmCallsWorkflow } from "./budget-policies.testkit";
 import type { Actor } from "./types";
 
 const CALL_COST_USD = 0.01;
 const CALLS = 20;
 
-const fanOut = defineWorkflow({
-  name: "budget-fan-out",
-  version: 1,
-  input: z.object({ label: z.string() }),
-  async run(ctx, input) {
-    const replies = await Promise.all(
-      Array.from({ length: CALLS }, (_, i) =>
-        ctx.llm(`summarise-${i}`, { model: "gpt-4o-mini", maxTokens: 10, messages: [{ role: "user", content: `${input.label} part ${i}` }] }),
-      ),
-    );
-    return { calls: replies.length };
-  },
-});
-
+const fanOut = llmCallsWorkflow("budget-fan-out", CALLS, { parallel: true });
+const { runtime, calls } = fixedCostRuntime(CALL_COST_USD);
 /** Every completion the provider was asked for, per run */
-const completions = new Map<string, number>();
-const countingLlm: LlmClient = {
-  async complete(request, options) {
-    const runId = options.idempotencyKey.split(":")[0]!;
-    completions.set(runId, (completions.get(runId) ?? 0) + 1);
-    return { text: `ok ${request.model}`, usage: { inputTokens: 5, outputTokens: 5 }, model: request.model, finishReason: "stop", provider: "test", costUsd: CALL_COST_USD };
-  },
-};
+const completions = calls.perRun;
 
 const approver: Actor = { kind: "user", id: "usr_budget_approver", label: "approver@example.com", role: "approver" };
 let t: InProcess;
-const runtime: TickRuntime = {
-  llm: countingLlm,
-  tracer: noopTracer,
-  clock: systemClock,
-  leaseMs: 30_000,
-  maxCrashesPerStep: 3,
-  inlineRetryMaxMs: 2_000,
-  estimateLlmCall: async () => ({ usd: CALL_COST_USD, tokens: 10 }),
-};
 
-async function drive(runId: string): Promise<RunStatus> {
-  for (let tick = 0; tick < 20; tick++) {
-    await executeRunTick(t.deps, runtime, runId, "budget-test");
-    const [{ status }] = await t.query<{ status: RunStatus }>("SELECT status FROM runs WHERE id = $1", [runId]);
-    if (status !== "queued" && status !== "running") return status;
-  }
-  throw new Error(`Run ${runId} did not end or wait`);
-}
+const drive = (runId: string): Promise<RunStatus> => driveRun(t.deps, runtime, runId);
 
 async function start(label: string, budget: { maxCostUsd: number; onExceed: "pause" | "fail" }): Promise<string> {
   const { run } = await t.control.startRun({ workflow: "budget-fan-out", version: 1, input: { label }, budget }, systemActor);

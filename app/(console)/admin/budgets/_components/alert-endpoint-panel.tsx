@@ -11,6 +11,7 @@ import { ShownOnce } from "../../_components/shown-once";
 import adminStyles from "../../_components/admin.module.css";
 import { saveAlertEndpointAction } from "../actions";
 import styles from "./budgets.module.css";
+import { submitKeepingValues } from "./keep-values";
 
 export function AlertEndpointPanel({ endpoint }: { endpoint: AlertEndpointView | null }) {
   const [result, action, pending] = useActionState(saveAlertEndpointAction, null);
@@ -38,7 +39,7 @@ export function AlertEndpointPanel({ endpoint }: { endpoint: AlertEndpointView |
         )}
       </div>
       <div className={adminStyles.createForm}>
-        <form action={action} aria-label="Set the alert webhook">
+        <form onSubmit={submitKeepingValues(action)} aria-label="Set the alert webhook">
           <h3 className={adminStyles.formTitle}>{endpoint ? "Change the alert webhook" : "Set the alert webhook"}</h3>
           <div className={styles.endpointGrid}>
             <div className="field">

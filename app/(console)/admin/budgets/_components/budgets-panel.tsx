@@ -9,6 +9,7 @@ import { EmptyState } from "../../../../_ui/states";
 import { deleteBudgetAction, saveBudgetAction } from "../actions";
 import adminStyles from "../../_components/admin.module.css";
 import styles from "./budgets.module.css";
+import { submitKeepingValues } from "./keep-values";
 import { UsageBar } from "./usage-bar";
 
 const SCOPE_LABEL: Record<BudgetPolicyWithUsage["scope"], string> = {
@@ -94,7 +95,7 @@ function BudgetForm({ editing, workflows, onDone }: { editing: BudgetPolicyWithU
   const errors = result?.fieldErrors ?? {};
   return (
     <div className={adminStyles.createForm}>
-      <form action={action} aria-label={editing ? `Change budget ${editing.id}` : "Add a budget"}>
+      <form onSubmit={submitKeepingValues(action)} aria-label={editing ? `Change budget ${editing.id}` : "Add a budget"}>
         <h3 className={adminStyles.formTitle}>{editing ? `Change ${editing.id}` : "Add or change a budget"}</h3>
         <div className={styles.formGrid}>
           <div className="field">
