@@ -30,6 +30,7 @@ test("screenshots of every page", async ({ browser, request }) => {
     ["approvals", "/approvals"],
     ["audit", "/audit"],
     ["admin", "/admin"],
+    ["admin-budgets", "/admin/budgets"],
     ["not-found", "/runs/run_does_not_exist"],
   ];
 
