@@ -59,17 +59,26 @@ export async function deliverDueAlerts(pool: Pick<Pool, "query">, options: Alert
   return delivered;
 }
 
-/** Delivers alerts every `pollMs` until stopped; `stop()` waits for the round in flight. */
+/**
+ * Delivers alerts every `pollMs` until stopped; `stop()` waits for the round in flight. While the
+ * database is unreachable, rounds back off (up to a minute) and the trouble is logged once.
+ */
 export function startAlertDelivery(pool: Pick<Pool, "query">, options: AlertDeliveryOptions & { pollMs: number }): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<void> = Promise.resolve();
+  let failures = 0;
   const tick = () => {
     round = deliverDueAlerts(pool, options)
-      .then(() => undefined)
-      .catch((error: unknown) => options.log?.warn("Budget alert round failed; trying again", { error: String(error) }))
+      .then(() => {
+        if (failures > 0) options.log?.info("Budget alert delivery works again");
+        failures = 0;
+      })
+      .catch((error: unknown) => {
+        if (failures++ === 0) options.log?.warn("Budget alert round failed; retrying with backoff", { error: String(error) });
+      })
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.pollMs);
+        if (!stopped) timer = setTimeout(tick, Math.min(options.pollMs * 2 ** failures, 60_000));
       });
   };
   timer = setTimeout(tick, 0);

@@ -52,7 +52,7 @@ const pendingBudgetApprovals = (runIds: string[]) =>
   );
 
 beforeAll(async () => {
-  t = await createInProcess("budget_policies", [team("team-day"), team("team-month"), team("team-global")]);
+  t = await createInProcess("budget_policies", [team("team-day"), team("team-month"), team("team-tokens"), team("team-global")]);
 });
 afterAll(async () => t?.close());
 
@@ -115,6 +115,17 @@ describe("workflow and global budgets", () => {
     expect(await getBudget(t.database.db, monthLedger)).toMatchObject({ spentUsd: 0.05, reservedUsd: 0, limitUsd: 0.05 });
     expect(await getBudget(t.database.db, dayLedger(day1 + DAY_MS))).toMatchObject({ spentUsd: 0.02, limitUsd: 0.03 });
     clockAt = day1;
+  });
+
+  it("hold a daily token budget the same way: calls stop at the tokens that fit", async () => {
+    // Each call reserves 10 tokens and uses 10 (5 in, 5 out): 25 tokens fit 2 calls.
+    await t.control.createBudgetPolicy({ scope: "workflow-day", workflow: "team-tokens", limitTokens: 25, onExceed: "pause", alertThresholds: [] }, admin);
+    const [runId] = await startRuns("team-tokens", 1);
+    expect(await drive(runId!)).toBe("waiting");
+    expect(await succeededCalls([runId!])).toBe(2);
+    const ledgerId = budgetLedgerId("workflow-day", "team-tokens", budgetPeriod("workflow-day", new Date(day1)));
+    expect(await getBudget(t.database.db, ledgerId)).toMatchObject({ spentTokens: 20, reservedTokens: 0, limitTokens: 25, limitUsd: null });
+    expect((await pendingBudgetApprovals([runId!]))[0]!.summary).toContain("20 of 25 tokens used");
   });
 
   it("refuse calls past the global daily budget, for any workflow, and follow a policy change in the current period", async () => {

@@ -54,7 +54,7 @@ const BUDGET_APPROVAL_PREFIX = "budget-";
 /**
  * The guard of one run, or undefined when no budget applies to it (neither the run, its definition
  * nor a budget policy sets a limit). One read of the policies per tick; ledgers open on first use,
- * inside the reservation's transaction (a raised limit survives later ticks).
+ * inside the reservation's transaction, once per tick at most (a raised limit survives later ticks).
  */
 export async function createRunBudgetGuard(db: Db, runId: string, options: RunBudgetGuardOptions = {}): Promise<BudgetGuard | undefined> {
   const budget: BudgetConfig = { ...options.definitionBudget, ...(options.runBudget ?? {}) };
@@ -67,14 +67,18 @@ export async function createRunBudgetGuard(db: Db, runId: string, options: RunBu
   // Narrowest first: when several ledgers refuse a call, the first is the one the approval names.
   policies.sort((a, b) => BUDGET_POLICY_SCOPES.indexOf(a.scope) - BUDGET_POLICY_SCOPES.indexOf(b.scope));
   const now = options.now ?? (() => new Date());
+  /** Ledgers this guard has opened (or found): later calls of the tick skip the insert */
+  const knownOpen = new Set<string>();
   const estimate = options.estimate ?? ((request: LlmRequest) => estimateCall(db, request, new Date()));
 
   return {
     async reserve(call): Promise<BudgetCheck> {
       const cost = await estimate(call.request);
       const at = now();
+      const ledgers = [...(runLedger ? [runLedger] : []), ...policies.map((policy) => periodLedgerSpec(policy, at))];
       const result = await reserveBudget(db, {
-        ledgers: [...(runLedger ? [runLedger] : []), ...policies.map((policy) => periodLedgerSpec(policy, at))],
+        ledgers,
+        knownOpen,
         runId,
         seq: call.seq,
         stepId: call.stepId,
@@ -82,6 +86,7 @@ export async function createRunBudgetGuard(db: Db, runId: string, options: RunBu
         estimateUsd: cost.usd,
         estimateTokens: cost.tokens,
       });
+      for (const ledger of ledgers) knownOpen.add(ledger.id);
       if (result.ok) return result;
       const over = describeOverrun(result.account, call.stepId, cost);
       const aborted = await abortedBy(db, runId);

@@ -102,6 +102,8 @@ export interface LedgerSpec {
 export interface ReservationRequest {
   /** Every ledger the call is charged to (run, workflow day and month, global day); refused if ANY does not fit */
   ledgers: LedgerSpec[];
+  /** Ids of those the caller knows exist (it opened them before): no insert is tried for them */
+  knownOpen?: ReadonlySet<string>;
   runId: string;
   seq: number;
   stepId: string;
@@ -127,7 +129,8 @@ export async function reserveBudget(db: Db, request: ReservationRequest): Promis
   if (request.ledgers.length === 0) throw new RangeError(`Reservation for ${request.runId}/${request.stepId} names no ledger.`);
   const ids = request.ledgers.map((ledger) => ledger.id);
   return withTransaction(db, async (client) => {
-    await openLedgers(client, request.ledgers);
+    const toOpen = request.ledgers.filter((ledger) => !request.knownOpen?.has(ledger.id));
+    if (toOpen.length > 0) await openLedgers(client, toOpen);
     const locked = await client.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM budget_ledgers WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [ids]);
     const accounts = new Map(locked.rows.map((row) => [row.id, toAccount(row)]));
     const existing = await client.query<{ id: string; ledger_id: string; status: string }>(
