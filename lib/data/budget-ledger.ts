@@ -172,8 +172,10 @@ export async function reserveBudget(db: Db, request: ReservationRequest): Promis
   });
 }
 
-async function openLedgers(client: PoolClient, ledgers: LedgerSpec[]): Promise<void> {
-  for (const { id, limits } of ledgers) assertLimits(id, limits);
+async function openLedgers(client: PoolClient, unordered: LedgerSpec[]): Promise<void> {
+  for (const { id, limits } of unordered) assertLimits(id, limits);
+  // In id order like the locks: two transactions opening the same new ledgers never wait in a cycle.
+  const ledgers = [...unordered].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await client.query(
     `INSERT INTO budget_ledgers (id, scope, limit_usd, limit_tokens, on_exceed, alert_thresholds)
      SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::int[], $5::text[], $6::jsonb[])
