@@ -6,7 +6,7 @@
  * period's ledger too; earlier periods keep the limits they ran under.
  */
 import type { PoolClient } from "pg";
-import { budgetLedgerId, usedFraction, type BudgetLimits, type LedgerSpec } from "./budget-ledger";
+import { budgetLedgerId, usedFraction, type BudgetAccount, type BudgetLimits, type LedgerSpec } from "./budget-ledger";
 import { jsonParam } from "./canonical-json";
 import type { Db } from "./db";
 import { withTransaction } from "./db";
@@ -37,16 +37,11 @@ export interface BudgetPolicy extends BudgetPolicySettings {
 }
 
 /** What the current period's ledger holds (zeros before its first call). */
-export interface BudgetPeriodUsage {
+export interface BudgetPeriodUsage
+  extends Pick<BudgetAccount, "limitUsd" | "limitTokens" | "spentUsd" | "spentTokens" | "reservedUsd" | "reservedTokens"> {
   ledgerId: string;
   /** `yyyy-mm-dd` or `yyyy-mm` (UTC) */
   period: string;
-  limitUsd: number | null;
-  limitTokens: number | null;
-  spentUsd: number;
-  spentTokens: number;
-  reservedUsd: number;
-  reservedTokens: number;
   /** spent / limit, the larger of USD and tokens; null without limits */
   usedFraction: number | null;
 }
