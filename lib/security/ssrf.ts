@@ -67,8 +67,14 @@ export interface SafeFetchOptions {
   signal?: AbortSignal;
   /** Name resolution (tests inject a rebinding resolver). @defaultValue node:dns lookup */
   lookup?: (hostname: string) => Promise<string[]>;
-  /** Extra request headers */
+  /** Extra request headers (they override the defaults) */
   headers?: Record<string, string>;
+  /** @defaultValue "GET" */
+  method?: "GET" | "POST";
+  /** Request body (POST) */
+  body?: string;
+  /** False: a 3xx answer is returned as it is, not followed (webhook senders). @defaultValue true */
+  followRedirects?: boolean;
 }
 
 export interface SafeFetchResponse {
@@ -148,7 +154,7 @@ function requestOnce(url: URL, options: SafeFetchOptions, allow: ReadonlySet<str
     const request = client.request(
       url,
       {
-        method: "GET",
+        method: options.method ?? "GET",
         headers: { "user-agent": "waymark-tool/1", accept: "text/*, application/json", ...options.headers },
         lookup: guardedLookup(url, options.lookup ?? systemLookup, allow),
         signal,
@@ -170,12 +176,12 @@ function requestOnce(url: URL, options: SafeFetchOptions, allow: ReadonlySet<str
       },
     );
     request.on("error", reject);
-    request.end();
+    request.end(options.body);
   });
 }
 
 /**
- * GETs a URL for a tool step, refusing internal destinations with `SsrfBlockedError` (before any
+ * Fetches a URL (a tool step's GET, an alert's POST), refusing internal destinations with `SsrfBlockedError` (before any
  * byte is sent to them) on the first request and on every redirect hop.
  */
 export async function safeFetch(rawUrl: string, options: SafeFetchOptions = {}): Promise<SafeFetchResponse> {
@@ -187,7 +193,7 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions = {}):
   for (let hop = 0; ; hop++) {
     const response = await requestOnce(url, options, allow, signal);
     const location = response.headers.location;
-    if (response.status >= 300 && response.status < 400 && location) {
+    if (options.followRedirects !== false && response.status >= 300 && response.status < 400 && location) {
       if (hop >= maxRedirects) throw new SsrfBlockedError(`Gave up after ${maxRedirects} redirects from ${rawUrl.slice(0, 200)}.`);
       url = parseTarget(new URL(location, url).toString());
       continue;
