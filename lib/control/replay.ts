@@ -5,7 +5,7 @@
  */
 import { createRunId } from "../data/ids";
 import { findLikelyTail, findRunByIdempotencyKey, getRunWithJournal, getStoredRun, listForks } from "../data/replay-store";
-import { conflict, notFound } from "../errors/app-error";
+import { AppError, notFound } from "../errors/app-error";
 import { actorRef, assertRole } from "./authorize";
 import type { ControlDeps } from "./deps";
 import { appendAudit, createRun, getRunView } from "./data-port";
@@ -111,9 +111,12 @@ async function forkResult(deps: ControlDeps, forkId: string, request: ReplayRequ
   if (!run) throw notFound("Run", forkId);
   const sameReplay = run.forkedAtStep === request.fromStep && (request.version === undefined || request.version === run.version);
   if (!created && !sameReplay) {
-    throw conflict(
+    throw new AppError(
+      "idempotency_key_reused",
+      409,
       `The Idempotency-Key "${request.idempotencyKey}" was already used for a replay from step "${run.forkedAtStep}" on version ${run.version} ` +
         `(run ${run.id}); send a new key for a different replay.`,
+      { runId: run.id },
     );
   }
   return { run, created };

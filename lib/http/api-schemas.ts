@@ -2,8 +2,7 @@
 import { z } from "zod";
 import { ROLES, type Role } from "../control/types";
 import type { RunStatus } from "../engine/types";
-import { invalidInput } from "../errors/app-error";
-import { commaList } from "./params";
+import { commaList, idProblem, invalidId } from "./params";
 
 const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const satisfies readonly RunStatus[];
 const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
@@ -69,16 +68,17 @@ export const updateUserBody = z
     message: 'Send at least one of "role", "disabled", "password"',
   });
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
-/** The optional `Idempotency-Key` header: 1–200 printable ASCII characters, not only spaces. */
+/**
+ * The optional `Idempotency-Key` header: an id (1–256 characters, not only spaces, no ":") of
+ * printable ASCII; anything else is 400 `invalid_id`.
+ */
 export function idempotencyKeyFrom(headers: Headers): string | undefined {
   const value = headers.get("idempotency-key");
   if (value === null) return undefined;
-  if (value.trim() === "" || value.length > 200 || !PRINTABLE_ASCII.test(value)) {
-    const message = "Must be 1–200 printable ASCII characters (a UUID works well)";
-    throw invalidInput(`Invalid Idempotency-Key header: ${message}.`, [{ path: "Idempotency-Key", message }]);
-  }
+  const problem = idProblem(value) ?? (PRINTABLE_ASCII.test(value) ? null : "it is not printable ASCII");
+  if (problem) throw invalidId("Idempotency-Key", value, `${problem} (a UUID works well)`);
   return value;
 }
 
