@@ -10,7 +10,7 @@ import { actorRef, assertRole } from "./authorize";
 import type { ControlDeps } from "./deps";
 import { appendAudit, createRun, getRunView } from "./data-port";
 import { planFork, type ForkPlan, type ForkSource } from "./replay-plan";
-import { wakeRun } from "./start-run";
+import { auditPayloadHash, wakeRun } from "./start-run";
 import type { Actor, ReplayPreview, ReplayRequest, RunLineage } from "./types";
 
 const DEFAULT_RUN_TIMEOUT_MS = 7 * 24 * 3600_000;
@@ -97,6 +97,7 @@ export async function createFork(
         reusedSteps: preview.totals.reusedSteps,
         rerunSteps: preview.totals.rerunSteps,
         sideEffectSteps: preview.totals.sideEffectSteps,
+        payloadHash: auditPayloadHash({ sourceRunId: run.id, fromStep: preview.fromStep.id, version: plan.definition.version, input: plan.input }),
         ...(options.bulk ? { bulk: options.bulk } : {}),
       },
     });

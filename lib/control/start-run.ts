@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AppError, invalidInput, issuesFromZod, notFound } from "../errors/app-error";
 import type { BudgetConfig, Json, WorkflowDefinition } from "../engine/types";
@@ -78,7 +79,12 @@ export async function startRun(deps: ControlDeps, request: StartRunRequest, acto
       actor: actorRef(actor),
       action: "run.start",
       target: runId,
-      data: { workflow: definition.name, version: definition.version, actorLabel: actor.label },
+      data: {
+        workflow: definition.name,
+        version: definition.version,
+        actorLabel: actor.label,
+        payloadHash: auditPayloadHash({ workflow: definition.name, version: definition.version, input }),
+      },
     });
     await wakeRun(deps, runId, "start");
   }
@@ -86,6 +92,11 @@ export async function startRun(deps: ControlDeps, request: StartRunRequest, acto
   if (!run) throw notFound("Run", runId);
   if (!created) assertSameStart(run, { ...request, workflow: definition.name, input });
   return { run, created };
+}
+
+/** sha256 of a request's canonical JSON: audit rows record what was asked without storing it twice. */
+export function auditPayloadHash(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
 /**

@@ -22,16 +22,23 @@ export const startRunBody = z.strictObject({
   budget: budgetSchema.optional(),
 });
 
-export const runListQuery = z.object({
+const isoInstant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+
+/** Strict: an unknown parameter (a typo, `sort=…`) is a 400 naming it, never silently ignored. */
+export const runListQuery = z.strictObject({
   workflow: z.string().min(1).max(200).optional(),
   status: commaList(z.enum(RUN_STATUSES)).optional(),
   version: z.coerce.number().int().positive().optional(),
   search: z.string().max(200).optional(),
+  /** Runs created at or after this instant (ISO 8601); the console's time range */
+  createdAfter: isoInstant.optional(),
+  /** Runs created before this instant (ISO 8601) */
+  createdBefore: isoInstant.optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().min(1).max(500).optional(),
 });
 
-export const approvalListQuery = z.object({
+export const approvalListQuery = z.strictObject({
   status: z.enum(APPROVAL_STATUSES).optional(),
 });
 
@@ -90,4 +97,14 @@ export const usageQuery = z.object({
   workflow: z.string().min(1).max(200).optional(),
   version: z.coerce.number().int().positive().optional(),
   model: z.string().min(1).max(200).optional(),
+});
+
+/** GET /api/v1/audit: `action` (an action name such as `run.cancel`), `limit` 1–200, `cursor` (the previous page's `nextCursor`). */
+export const auditListQuery = z.strictObject({
+  action: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.-]{0,99}$/, "must be an action name such as run.cancel or login")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().regex(/^\d{1,18}$/, "must be the nextCursor of the previous page").optional(),
 });
