@@ -74,6 +74,38 @@ test.describe("HTTP API v1", () => {
     expect(page.runs.map((r: { id: string }) => r.id)).toContain(run.id);
   });
 
+  test("an Idempotency-Key reused with another body → 409 idempotency_key_reused, and no second run", async ({ request }) => {
+    const key = `e2e-reuse-${unique()}`;
+    const first = await request.post("/api/v1/runs", { headers: { ...admin(), "Idempotency-Key": key }, data: { workflow: wf.name, input: wf.input } });
+    expect(first.status()).toBe(201);
+    const { run } = await first.json();
+    const other = await request.post("/api/v1/runs", {
+      headers: { ...admin(), "Idempotency-Key": key },
+      data: { workflow: wf.name, input: { ...wf.input, weightKg: 99 } },
+    });
+    expect(other.status()).toBe(409);
+    expect(await other.json()).toMatchObject({ error: "idempotency_key_reused", message: expect.stringContaining(run.id) });
+    const list = await (await request.get(`/api/v1/runs?search=${encodeURIComponent(run.id)}`, { headers: admin() })).json();
+    expect(list.runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
+  });
+
+  test("the audit log is readable by admins and cannot be changed through the API (405)", async ({ request }) => {
+    const read = await request.get("/api/v1/audit?limit=5", { headers: admin() });
+    expect(read.status()).toBe(200);
+    const { entries } = await read.json();
+    expect(entries.length).toBeGreaterThan(0);
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      const response = await request.fetch("/api/v1/audit", { method, headers: admin(), data: { action: "login" } });
+      expect(response.status(), method).toBe(405);
+      expect(response.headers()["allow"]).toBe("GET");
+      expect((await response.json()).error).toBe("method_not_allowed");
+    }
+    const again = await (await request.get("/api/v1/audit?limit=5", { headers: admin() })).json();
+    expect(again.entries[0].id).toBe(entries[0].id);
+    const unknown = await request.get("/api/v1/runs?sort=created_at%3B%20DROP%20TABLE%20runs", { headers: admin() });
+    expect(unknown.status()).toBe(400);
+  });
+
   test("an invalid Idempotency-Key → 400 invalid_id, and no run", async ({ request }) => {
     for (const key of ["x".repeat(257), "a:b", "   "]) {
       const response = await request.post("/api/v1/runs", {

@@ -125,6 +125,31 @@ describe("S18: malformed ids", () => {
   });
 });
 
+describe("S8, S9, S11: unknown ids and roles", () => {
+  it("answer 404 for unknown ids and 403 below the role, writing no audit row and changing nothing", async () => {
+    const [approval] = (await r.call(approvals.GET, { key: r.keys.viewer, path: "/api/v1/approvals?status=pending" })).body.approvals;
+    const before = await r.counts();
+    const refused: Array<[number, RouteFn, { key: string; params?: Record<string, string>; body?: unknown }]> = [
+      [404, run.GET, { key: r.keys.viewer, params: { id: "run_of_someone_else" } }],
+      [404, cancel.POST, { key: r.keys.operator, params: { id: "run_of_someone_else" } }],
+      [404, replay.POST, { key: r.keys.operator, params: { id: "run_of_someone_else" }, body: { fromStep: "before" } }],
+      [404, decision.POST, { key: r.keys.approver, params: { id: "apr_of_someone_else" }, body: { decision: "approve" } }],
+      [403, cancel.POST, { key: r.keys.viewer, params: { id: needleRunId } }],
+      [403, replay.POST, { key: r.keys.viewer, params: { id: needleRunId }, body: { fromStep: "before" } }],
+      [403, bulk.POST, { key: r.keys.viewer, body: { workflow: "approval-probe", version: 1 } }],
+      [403, decision.POST, { key: r.keys.viewer, params: { id: approval.id }, body: { decision: "approve" } }],
+      [403, decision.POST, { key: r.keys.operator, params: { id: approval.id }, body: { decision: "approve" } }],
+      [403, apiKeys.POST, { key: r.keys.approver, body: { name: "x", role: "admin" } }],
+    ];
+    for (const [status, handler, options] of refused) {
+      const response = await r.call(handler, options);
+      expect(response.status, response.text).toBe(status);
+      expect(response.body.error).toBe(status === 404 ? "not_found" : "forbidden");
+    }
+    expect(await r.counts()).toEqual(before);
+  });
+});
+
 describe("Idempotency-Key", () => {
   it("returns the same run for the same body, and 409 idempotency_key_reused for another body", async () => {
     const headers = { "idempotency-key": "order-4711" };
