@@ -20,5 +20,5 @@ export { createApiHandler, json, methodNotAllowed } from "./api-handler";
 export type { ApiHandlerDeps, ApiHandlerOptions, ApiRequestContext, AuthMode, RouteContext, RouteHandler } from "./api-handler";
 export { errorResponse } from "./error-response";
 export { DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH, readBodyBytes, readJsonBody } from "./json-body";
-export { commaList, idProblem, invalidId, MAX_ID_LENGTH, pathId, parseWith, searchParamsObject } from "./params";
+export { checkedId, commaList, idProblem, invalidId, MAX_ID_LENGTH, pathId, parseWith, searchParamsObject } from "./params";
 export { assertSameOrigin, clientIpFor, requestIdFor } from "./request-meta";

@@ -35,9 +35,14 @@ export function invalidId(what: string, value: string, problem: string, path = w
  * malformed one answers 400 `invalid_id`, so it never reaches a query or a queue.
  */
 export function pathId(value: string | string[] | undefined, what: string): string {
+  return checkedId(value, what, "path");
+}
+
+/** The same check for an id in a body field (`issuePath` names the field, e.g. "workflow"). */
+export function checkedId(value: string | string[] | undefined, what: string, issuePath: string): string {
   const id = typeof value === "string" ? value : "";
   const problem = idProblem(id);
-  if (problem) throw invalidId(what, id, problem, "path");
+  if (problem) throw invalidId(what, id, problem, issuePath);
   return id;
 }
 

@@ -123,6 +123,22 @@ describe("S18: malformed ids", () => {
     }
     expect(await r.counts()).toEqual(before);
   });
+
+  it("answer 400 invalid_id for a malformed workflow name in a run start or bulk replay body, creating nothing", async () => {
+    const before = await r.counts();
+    for (const workflow of BAD_IDS.filter((id) => id !== "")) {
+      for (const [handler, body] of [
+        [runs.POST, { workflow, input: { label: "x" } }],
+        [bulk.POST, { workflow, version: 1 }],
+      ] as const) {
+        const response = await r.call(handler, { key: r.keys.operator, body });
+        expect(response.status, JSON.stringify(workflow)).toBe(400);
+        // Names over 200 characters fail the body schema first (invalid_input); the rest are invalid ids.
+        expect(response.body.error, JSON.stringify(workflow)).toBe(workflow.length > 200 ? "invalid_input" : "invalid_id");
+      }
+    }
+    expect(await r.counts()).toEqual(before);
+  });
 });
 
 describe("S8, S9, S11: unknown ids and roles", () => {
