@@ -164,6 +164,29 @@ describe("S12: the audit log", () => {
   });
 });
 
+describe("S10: racing decisions", () => {
+  it("decide once: one 200, every other request 409 naming the winner, one audit row", async () => {
+    const { approvalId } = await waitingRun("race");
+    const decisions = ["approve", "reject", "approve", "reject", "approve", "reject"] as const;
+    const results = await Promise.all(
+      decisions.map((d) => r.call(decision.POST, { key: r.keys.approver, params: { id: approvalId }, body: { decision: d } })),
+    );
+    const winners = results.filter((res) => res.status === 200);
+    expect(winners).toHaveLength(1);
+    const winning = winners[0].body.approval.status as string;
+    for (const loser of results.filter((res) => res.status !== 200)) {
+      expect(loser.status).toBe(409);
+      expect(loser.body.message).toContain(winning);
+    }
+    const rows = await r.t.query("SELECT id FROM audit_entries WHERE action LIKE 'approval.%' AND target = $1", [approvalId]);
+    expect(rows).toHaveLength(1);
+    // Late: a decision after the fact is 409 too, and changes nothing.
+    const late = await r.call(decision.POST, { key: r.keys.admin, params: { id: approvalId }, body: { decision: winning === "approved" ? "reject" : "approve" } });
+    expect(late.status).toBe(409);
+    expect(await r.t.query("SELECT id FROM audit_entries WHERE action LIKE 'approval.%' AND target = $1", [approvalId])).toHaveLength(1);
+  });
+});
+
 describe("S29: sessions", () => {
   it("rotate at every sign-in, are stored hashed, and end server-side at logout", async () => {
     const planted = "planted-session-token-0123456789";

@@ -196,6 +196,27 @@ describe("Idempotency-Key", () => {
   });
 });
 
+describe("S20: schema violations", () => {
+  it("refuse extra fields and wrong types with 400 naming the field; __proto__ pollutes nothing", async () => {
+    const before = await r.counts();
+    const extra = await r.call(runs.POST, { key: r.keys.operator, body: '{"workflow":"approval-probe","input":{"label":"x"},"__proto__":{"polluted":true}}' });
+    expect(extra.status).toBe(400);
+    const wrongType = await r.call(runs.POST, { key: r.keys.operator, body: { workflow: "approval-probe", input: { label: 7 } } });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.issues).toEqual([expect.objectContaining({ path: "input.label" })]);
+    const unknown = await r.call(runs.POST, { key: r.keys.operator, body: { workflow: "no-such-workflow", input: {} } });
+    expect(unknown.status).toBe(404);
+    expect(await r.counts()).toEqual(before);
+
+    // Inside the input, "__proto__" is data: the run starts, nothing is polluted, and it is not stored.
+    const nested = await r.call(runs.POST, { key: r.keys.operator, body: '{"workflow":"approval-probe","input":{"label":"p","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}}' });
+    expect(nested.status).toBe(201);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const [stored] = await r.t.query<{ input: string }>("SELECT input::text AS input FROM runs WHERE id = $1", [nested.body.run.id]);
+    expect(stored.input).not.toContain("polluted");
+  });
+});
+
 const INJECTIONS = [
   "' OR '1'='1",
   "'; DROP TABLE runs; --",
