@@ -110,7 +110,7 @@ describe("S12: the audit log", () => {
       ["approval.approve", approved.approvalId, (row) => expect(row.data).toMatchObject({ decision: "approve", payloadHash: approved.payloadHash, runId: approved.runId, comment: "ok" })],
       ["approval.reject", rejected.approvalId, (row) => expect(row.data).toMatchObject({ decision: "reject", payloadHash: rejected.payloadHash, runId: rejected.runId })],
       ["run.cancel", cancelled.runId, (row) => expect(row.actor).toMatch(/^apikey:/)],
-      ["run.replay", fork.body.run.id, (row) => expect(row.data).toMatchObject({ sourceRunId: approved.runId, fromStep: "after", payloadHash: expect.stringMatching(/^[0-9a-f]{64}$/) })],
+      ["run.replay", fork.body.run.id, (row) => expect(row.data).toMatchObject({ sourceRunId: approved.runId, fromStep: "after", sideEffectSteps: 1, payloadHash: expect.stringMatching(/^[0-9a-f]{64}$/) })],
     ];
     for (const [action, target, check] of expected) {
       const rows = await auditRows(action);
