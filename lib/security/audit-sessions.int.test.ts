@@ -218,6 +218,18 @@ describe("S29: sessions", () => {
     await signOut(t2);
   });
 
+  it("are HttpOnly and SameSite=Lax cookies, Secure behind TLS (S7)", async () => {
+    const plain = await signIn();
+    const tls = await r.call(login.POST, { body: { email, password }, headers: { origin: r.origin, "x-forwarded-proto": "https" } });
+    for (const response of [plain, tls]) {
+      expect(response.headers.get("set-cookie")).toMatch(/HttpOnly/i);
+      expect(response.headers.get("set-cookie")).toMatch(/SameSite=Lax/i);
+    }
+    expect(plain.headers.get("set-cookie")).not.toMatch(/;\s*Secure/i);
+    expect(tls.headers.get("set-cookie")).toMatch(/;\s*Secure/i);
+    for (const response of [plain, tls]) await signOut(sessionOf(response)!);
+  });
+
   it("end after the idle limit and at the absolute expiry", async () => {
     const idle = sessionOf(await signIn())!;
     expect((await readWith(idle)).status).toBe(200);
