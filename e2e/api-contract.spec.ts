@@ -74,13 +74,49 @@ test.describe("HTTP API v1", () => {
     expect(page.runs.map((r: { id: string }) => r.id)).toContain(run.id);
   });
 
-  test("an invalid Idempotency-Key → 400", async ({ request }) => {
-    const response = await request.post("/api/v1/runs", {
-      headers: { ...admin(), "Idempotency-Key": "x".repeat(201) },
-      data: { workflow: wf.name, input: wf.input },
+  test("an Idempotency-Key reused with another body → 409 idempotency_key_reused, and no second run", async ({ request }) => {
+    const key = `e2e-reuse-${unique()}`;
+    const first = await request.post("/api/v1/runs", { headers: { ...admin(), "Idempotency-Key": key }, data: { workflow: wf.name, input: wf.input } });
+    expect(first.status()).toBe(201);
+    const { run } = await first.json();
+    const other = await request.post("/api/v1/runs", {
+      headers: { ...admin(), "Idempotency-Key": key },
+      data: { workflow: wf.name, input: { ...wf.input, weightKg: 99 } },
     });
-    expect(response.status()).toBe(400);
-    expect((await response.json()).issues[0].path).toBe("Idempotency-Key");
+    expect(other.status()).toBe(409);
+    expect(await other.json()).toMatchObject({ error: "idempotency_key_reused", message: expect.stringContaining(run.id) });
+    const list = await (await request.get(`/api/v1/runs?search=${encodeURIComponent(run.id)}`, { headers: admin() })).json();
+    expect(list.runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
+  });
+
+  test("the audit log is readable by admins and cannot be changed through the API (405)", async ({ request }) => {
+    const read = await request.get("/api/v1/audit?limit=5", { headers: admin() });
+    expect(read.status()).toBe(200);
+    const { entries } = await read.json();
+    expect(entries.length).toBeGreaterThan(0);
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      const response = await request.fetch("/api/v1/audit", { method, headers: admin(), data: { action: "login" } });
+      expect(response.status(), method).toBe(405);
+      expect(response.headers()["allow"]).toBe("GET");
+      expect((await response.json()).error).toBe("method_not_allowed");
+    }
+    const again = await (await request.get("/api/v1/audit?limit=5", { headers: admin() })).json();
+    expect(again.entries[0].id).toBe(entries[0].id);
+    const unknown = await request.get("/api/v1/runs?sort=created_at%3B%20DROP%20TABLE%20runs", { headers: admin() });
+    expect(unknown.status()).toBe(400);
+  });
+
+  test("an invalid Idempotency-Key → 400 invalid_id, and no run", async ({ request }) => {
+    for (const key of ["x".repeat(257), "a:b", "   "]) {
+      const response = await request.post("/api/v1/runs", {
+        headers: { ...admin(), "Idempotency-Key": key },
+        data: { workflow: wf.name, input: wf.input },
+      });
+      expect(response.status()).toBe(400);
+      const body = await response.json();
+      expect(body.error).toBe("invalid_id");
+      expect(body.issues[0].path).toBe("Idempotency-Key");
+    }
   });
 
   test("the workflow list gives each version's input as JSON Schema", async ({ request }) => {
@@ -132,16 +168,38 @@ test.describe("HTTP API v1", () => {
     expect(text.status()).toBe(415);
   });
 
-  test("unknown and malformed run/approval ids → 404", async ({ request }) => {
-    for (const path of ["/api/v1/runs/run_doesnotexist", "/api/v1/runs/a:b", `/api/v1/runs/${"x".repeat(101)}`]) {
-      const response = await request.get(path, { headers: admin() });
-      expect(response.status(), path).toBe(404);
-      expect((await response.json()).error).toBe("not_found");
-    }
+  test("unknown ids → 404; malformed ids → 400 invalid_id on every route taking one (S18)", async ({ request }) => {
+    const unknown = await request.get("/api/v1/runs/run_doesnotexist", { headers: admin() });
+    expect(unknown.status()).toBe(404);
+    expect((await unknown.json()).error).toBe("not_found");
     const decision = await request.post("/api/v1/approvals/apr_doesnotexist/decision", { headers: admin(), data: { decision: "approve" } });
     expect(decision.status()).toBe(404);
     const badDecision = await request.post("/api/v1/approvals/apr_doesnotexist/decision", { headers: admin(), data: { decision: "maybe" } });
     expect(badDecision.status()).toBe(400);
+
+    const before = (await (await request.get("/api/v1/runs?limit=200", { headers: admin() })).json()).runs.length;
+    // Encoded as a client would send them: whitespace, ":", NUL, 257 characters.
+    for (const id of ["%20%20", "a%3Ab", "a%00b", "x".repeat(257)]) {
+      for (const [method, path, data] of [
+        ["GET", `/api/v1/runs/${id}`],
+        ["GET", `/api/v1/runs/${id}/trace`],
+        ["GET", `/api/v1/runs/${id}/lineage`],
+        ["POST", `/api/v1/runs/${id}/cancel`],
+        ["POST", `/api/v1/runs/${id}/replay`, { fromStep: "draft-quote" }],
+        ["POST", `/api/v1/runs/${id}/replay/preview`, { fromStep: "draft-quote" }],
+        ["POST", `/api/v1/approvals/${id}/decision`, { decision: "approve" }],
+        ["POST", `/api/v1/admin/api-keys/${id}/revoke`],
+        ["PATCH", `/api/v1/admin/users/${id}`, { role: "viewer" }],
+        ["POST", `/api/v1/admin/webhooks/${id}/secret`],
+        ["POST", `/api/v1/hooks/${id}`, {}],
+      ] as const) {
+        const response = await request.fetch(path, { method, headers: admin(), ...(data ? { data } : {}) });
+        expect(response.status(), `${method} ${path}`).toBe(400);
+        expect((await response.json()).error, `${method} ${path}`).toBe("invalid_id");
+      }
+    }
+    const after = (await (await request.get("/api/v1/runs?limit=200", { headers: admin() })).json()).runs.length;
+    expect(after).toBe(before);
   });
 
   test("approvals list and cancel", async ({ request }) => {

@@ -51,6 +51,14 @@ test("server actions from a foreign, null or missing Origin are refused and chan
     expect(await response.text(), `Origin ${origin}`).not.toContain("wm_");
     expect(await keyNames(), `Origin ${origin}`).not.toContain(name);
   }
+  // Without a session (S1), from the console's own Origin: refused, nothing created.
+  const headers = Object.fromEntries(
+    Object.entries(captured!.headers).filter(([key]) => !key.startsWith(":") && !["content-length", "host", "cookie"].includes(key)),
+  );
+  const sessionless = await request.post("/admin", { headers: { ...headers, origin: baseURL }, data: captured!.body, maxRedirects: 0 });
+  expect(await sessionless.text()).not.toContain("wm_");
+  expect(await keyNames()).not.toContain(name);
+
   // The same request from the console's own Origin works: the check refuses only what it should.
   const own = await replay(baseURL);
   expect(own.status()).toBe(200);

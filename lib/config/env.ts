@@ -107,6 +107,10 @@ const envSchema = z.object({
   WAYMARK_RATE_LIMIT_RUN_STARTS: z.coerce.number().int().min(1).default(600),
   /** Verified webhook deliveries allowed per workflow per minute; over it → 429 */
   WAYMARK_RATE_LIMIT_WEBHOOKS: z.coerce.number().int().min(1).default(600),
+  /** Replays (POST /api/v1/runs/{id}/replay) allowed per API key or console user per minute; over it → 429 */
+  WAYMARK_RATE_LIMIT_REPLAYS: z.coerce.number().int().min(1).default(120),
+  /** Bulk replays (POST /api/v1/replays/bulk) allowed per API key or console user per minute; over it → 429 */
+  WAYMARK_RATE_LIMIT_BULK_REPLAYS: z.coerce.number().int().min(1).default(10),
   /** Exact internal addresses budget alerts may be sent to despite the SSRF guard (comma-separated, e.g. "10.0.0.5") */
   WAYMARK_ALERT_ALLOW_ADDRESSES: z
     .string()

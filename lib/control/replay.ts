@@ -5,12 +5,12 @@
  */
 import { createRunId } from "../data/ids";
 import { findLikelyTail, findRunByIdempotencyKey, getRunWithJournal, getStoredRun, listForks } from "../data/replay-store";
-import { conflict, notFound } from "../errors/app-error";
+import { AppError, notFound } from "../errors/app-error";
 import { actorRef, assertRole } from "./authorize";
 import type { ControlDeps } from "./deps";
 import { appendAudit, createRun, getRunView } from "./data-port";
 import { planFork, type ForkPlan, type ForkSource } from "./replay-plan";
-import { wakeRun } from "./start-run";
+import { auditPayloadHash, wakeRun } from "./start-run";
 import type { Actor, ReplayPreview, ReplayRequest, RunLineage } from "./types";
 
 const DEFAULT_RUN_TIMEOUT_MS = 7 * 24 * 3600_000;
@@ -97,6 +97,7 @@ export async function createFork(
         reusedSteps: preview.totals.reusedSteps,
         rerunSteps: preview.totals.rerunSteps,
         sideEffectSteps: preview.totals.sideEffectSteps,
+        payloadHash: auditPayloadHash({ sourceRunId: run.id, fromStep: preview.fromStep.id, version: plan.definition.version, input: plan.input }),
         ...(options.bulk ? { bulk: options.bulk } : {}),
       },
     });
@@ -111,9 +112,12 @@ async function forkResult(deps: ControlDeps, forkId: string, request: ReplayRequ
   if (!run) throw notFound("Run", forkId);
   const sameReplay = run.forkedAtStep === request.fromStep && (request.version === undefined || request.version === run.version);
   if (!created && !sameReplay) {
-    throw conflict(
+    throw new AppError(
+      "idempotency_key_reused",
+      409,
       `The Idempotency-Key "${request.idempotencyKey}" was already used for a replay from step "${run.forkedAtStep}" on version ${run.version} ` +
         `(run ${run.id}); send a new key for a different replay.`,
+      { runId: run.id },
     );
   }
   return { run, created };

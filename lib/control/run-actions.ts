@@ -49,6 +49,9 @@ export async function decideApproval(deps: ControlDeps, approvalId: string, requ
     target: approvalId,
     data: {
       runId,
+      decision: request.decision,
+      // The hash of what the approver was shown (summary and data), as the approval stores it.
+      payloadHash: approval.payloadHash,
       comment: request.comment ?? null,
       actorLabel: actor.label,
       ...(raised ? { raisedBudget: request.raiseBudget, limitUsd: raised.limitUsd, limitTokens: raised.limitTokens } : {}),

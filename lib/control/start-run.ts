@@ -1,8 +1,11 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AppError, invalidInput, issuesFromZod, notFound } from "../errors/app-error";
 import type { BudgetConfig, Json, WorkflowDefinition } from "../engine/types";
 import { actorRef, assertRole } from "./authorize";
 import type { ControlDeps } from "./deps";
+import { canonicalJson } from "../data/canonical-json";
+import type { RunView } from "../data/views";
 import { appendAudit, createRun, createRunId, getRunView } from "./data-port";
 import type { Actor, StartRunRequest } from "./types";
 
@@ -76,13 +79,46 @@ export async function startRun(deps: ControlDeps, request: StartRunRequest, acto
       actor: actorRef(actor),
       action: "run.start",
       target: runId,
-      data: { workflow: definition.name, version: definition.version, actorLabel: actor.label },
+      data: {
+        workflow: definition.name,
+        version: definition.version,
+        actorLabel: actor.label,
+        payloadHash: auditPayloadHash({ workflow: definition.name, version: definition.version, input }),
+      },
     });
     await wakeRun(deps, runId, "start");
   }
   const run = await getRunView(deps.db, runId);
   if (!run) throw notFound("Run", runId);
+  if (!created) assertSameStart(run, { ...request, workflow: definition.name, input });
   return { run, created };
+}
+
+/** sha256 of a request's canonical JSON: audit rows record what was asked without storing it twice. */
+export function auditPayloadHash(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+}
+
+/**
+ * A repeated Idempotency-Key must come with the same request (workflow, version when given, and
+ * input): a retry gets its run back, a different request under a used key gets 409
+ * `idempotency_key_reused` instead of someone else's run. (Budgets are not compared: an approver
+ * may have raised the stored one since.)
+ */
+function assertSameStart(run: RunView, request: { workflow: string; version?: number; input: Json; idempotencyKey?: string }) {
+  const differs: string[] = [];
+  if (run.forkedFromRunId !== null) differs.push("it was used for a replay");
+  if (run.workflow !== request.workflow) differs.push(`it started workflow "${run.workflow}"`);
+  if (request.version !== undefined && run.version !== request.version) differs.push(`it started version ${run.version}`);
+  if (canonicalJson(run.input) !== canonicalJson(request.input)) differs.push("with another input");
+  if (differs.length === 0) return;
+  throw new AppError(
+    "idempotency_key_reused",
+    409,
+    `The Idempotency-Key "${request.idempotencyKey}" was already used for another request (${differs.join(", ")}; run ${run.id}). ` +
+      "Send the same request to get that run back, or a new key for a new run.",
+    { runId: run.id },
+  );
 }
 
 /**

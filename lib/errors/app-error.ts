@@ -23,7 +23,11 @@ export type ErrorCode =
   | "invalid_signature"
   | "timestamp_out_of_tolerance"
   // Tool fetches refused by the SSRF guard (lib/security/ssrf.ts)
-  | "ssrf_blocked";
+  | "ssrf_blocked"
+  // Hardening (S18, idempotency, read-only endpoints)
+  | "invalid_id"
+  | "idempotency_key_reused"
+  | "method_not_allowed";
 
 export interface ValidationIssue {
   /** Dotted path of the offending field, e.g. "input.weightKg" */

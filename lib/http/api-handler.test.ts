@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Actor } from "../control/types";
 import { AppError, conflict } from "../errors/app-error";
 import { createApiHandler, json, type ApiHandlerDeps } from "./api-handler";
+import { idempotencyKeyFrom } from "./api-schemas";
 import { pathId } from "./params";
 
 const keys: Record<string, Actor> = {
@@ -201,14 +202,31 @@ describe("apiHandler: errors", () => {
     expect(logged.at(-1)?.fields).toMatchObject({ requestId: "req-from-proxy-123", error: { message: expect.stringContaining("hunter2") } });
   });
 
-  it("answers 404 for malformed path ids", async () => {
-    const getRun = apiHandler({ auth: "none" }, async ({ params }) => json({ id: pathId(params.id, "Run") }));
-    for (const id of ["", " ", "a:b", "x".repeat(101), "a\u0000b"]) {
+  it("answers 400 invalid_id for malformed path ids and Idempotency-Keys, before the handler runs (S18)", async () => {
+    let reached = 0;
+    const getRun = apiHandler({ auth: "none" }, async ({ params }) => {
+      const id = pathId(params.id, "Run");
+      reached++;
+      return json({ id });
+    });
+    for (const id of ["", " ", "\t \n", "a:b", "x".repeat(257), "a\u0000b"]) {
       const response = await getRun(request("/x"), { params: Promise.resolve({ id }) });
-      expect(response.status).toBe(404);
-      expect((await response.json()).error).toBe("not_found");
+      expect(response.status, JSON.stringify(id)).toBe(400);
+      const body = await response.json();
+      expect(body).toMatchObject({ error: "invalid_id", requestId: expect.any(String) });
+      expect(body.message).not.toContain("\u0000");
     }
+    expect(reached).toBe(0);
     expect((await getRun(request("/x"), { params: Promise.resolve({ id: "run_01ABC" }) })).status).toBe(200);
+    expect((await getRun(request("/x"), { params: Promise.resolve({ id: "x".repeat(256) }) })).status).toBe(200);
+
+    const start = apiHandler({ auth: "none" }, async ({ request: r }) => json({ key: idempotencyKeyFrom(r.headers) ?? null }));
+    for (const key of [" ", "a:b", "k".repeat(257), "caf\u00e9"]) {
+      const response = await start(request("/x", { headers: { "idempotency-key": key } }), noParams);
+      expect(response.status, JSON.stringify(key)).toBe(400);
+      expect(await response.json()).toMatchObject({ error: "invalid_id", issues: [{ path: "Idempotency-Key" }] });
+    }
+    expect(await (await start(request("/x", { headers: { "idempotency-key": "quote-acme-42" } }), noParams)).json()).toEqual({ key: "quote-acme-42" });
   });
 
   it("validates query strings, splitting comma lists", async () => {

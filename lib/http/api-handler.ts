@@ -6,7 +6,7 @@
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import type { Actor, Role } from "../control/types";
-import { forbidden, unauthorized } from "../errors/app-error";
+import { AppError, forbidden, unauthorized } from "../errors/app-error";
 import { SESSION_COOKIE } from "../auth/cookie";
 import { hasRole } from "../auth/roles";
 import { consoleErrorLogger, errorResponse, type ErrorLogger } from "./error-response";
@@ -150,6 +150,25 @@ export function createApiHandler(deps: ApiHandlerDeps) {
 }
 
 export type ApiHandler = ReturnType<typeof createApiHandler>;
+
+/**
+ * A handler for the methods a resource refuses, so they get the API's JSON error (405
+ * `method_not_allowed` with `Allow`) rather than Next's empty default: e.g. the audit log is
+ * read-only, `export const POST = methodNotAllowed(["GET"])`.
+ */
+export function methodNotAllowed(allow: readonly string[]): RouteHandler {
+  return async (request) => {
+    const requestId = requestIdFor(request.headers);
+    const error = new AppError(
+      "method_not_allowed",
+      405,
+      `${request.method} is not allowed on ${request.nextUrl.pathname}; it allows ${allow.join(", ")} only.`,
+    );
+    const response = errorResponse(error, requestId);
+    response.headers.set("Allow", allow.join(", "));
+    return response;
+  };
+}
 
 /** Adds X-Request-Id and Cache-Control: no-store, copying responses whose headers are immutable. */
 function withStandardHeaders(response: Response, requestId: string): Response {

@@ -2,8 +2,7 @@
 import { z } from "zod";
 import { ROLES, type Role } from "../control/types";
 import type { RunStatus } from "../engine/types";
-import { invalidInput } from "../errors/app-error";
-import { commaList } from "./params";
+import { commaList, idProblem, invalidId } from "./params";
 
 const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const satisfies readonly RunStatus[];
 const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
@@ -23,16 +22,23 @@ export const startRunBody = z.strictObject({
   budget: budgetSchema.optional(),
 });
 
-export const runListQuery = z.object({
+const isoInstant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+
+/** Strict: an unknown parameter (a typo, `sort=…`) is a 400 naming it, never silently ignored. */
+export const runListQuery = z.strictObject({
   workflow: z.string().min(1).max(200).optional(),
   status: commaList(z.enum(RUN_STATUSES)).optional(),
   version: z.coerce.number().int().positive().optional(),
   search: z.string().max(200).optional(),
+  /** Runs created at or after this instant (ISO 8601); the console's time range */
+  createdAfter: isoInstant.optional(),
+  /** Runs created before this instant (ISO 8601) */
+  createdBefore: isoInstant.optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().min(1).max(500).optional(),
 });
 
-export const approvalListQuery = z.object({
+export const approvalListQuery = z.strictObject({
   status: z.enum(APPROVAL_STATUSES).optional(),
 });
 
@@ -69,16 +75,17 @@ export const updateUserBody = z
     message: 'Send at least one of "role", "disabled", "password"',
   });
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
-/** The optional `Idempotency-Key` header: 1–200 printable ASCII characters, not only spaces. */
+/**
+ * The optional `Idempotency-Key` header: an id (1–256 characters, not only spaces, no ":") of
+ * printable ASCII; anything else is 400 `invalid_id`.
+ */
 export function idempotencyKeyFrom(headers: Headers): string | undefined {
   const value = headers.get("idempotency-key");
   if (value === null) return undefined;
-  if (value.trim() === "" || value.length > 200 || !PRINTABLE_ASCII.test(value)) {
-    const message = "Must be 1–200 printable ASCII characters (a UUID works well)";
-    throw invalidInput(`Invalid Idempotency-Key header: ${message}.`, [{ path: "Idempotency-Key", message }]);
-  }
+  const problem = idProblem(value) ?? (PRINTABLE_ASCII.test(value) ? null : "it is not printable ASCII");
+  if (problem) throw invalidId("Idempotency-Key", value, `${problem} (a UUID works well)`);
   return value;
 }
 
@@ -90,4 +97,14 @@ export const usageQuery = z.object({
   workflow: z.string().min(1).max(200).optional(),
   version: z.coerce.number().int().positive().optional(),
   model: z.string().min(1).max(200).optional(),
+});
+
+/** GET /api/v1/audit: `action` (an action name such as `run.cancel`), `limit` 1–200, `cursor` (the previous page's `nextCursor`). */
+export const auditListQuery = z.strictObject({
+  action: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.-]{0,99}$/, "must be an action name such as run.cancel or login")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().regex(/^\d{1,18}$/, "must be the nextCursor of the previous page").optional(),
 });

@@ -16,9 +16,9 @@ export const apiHandler = createApiHandler({
   logger: createLogger({ name: "api", level: getConfig().WAYMARK_LOG_LEVEL }),
 });
 
-export { createApiHandler, json } from "./api-handler";
+export { createApiHandler, json, methodNotAllowed } from "./api-handler";
 export type { ApiHandlerDeps, ApiHandlerOptions, ApiRequestContext, AuthMode, RouteContext, RouteHandler } from "./api-handler";
 export { errorResponse } from "./error-response";
 export { DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH, readBodyBytes, readJsonBody } from "./json-body";
-export { commaList, pathId, parseWith, searchParamsObject } from "./params";
+export { checkedId, commaList, idProblem, invalidId, MAX_ID_LENGTH, pathId, parseWith, searchParamsObject } from "./params";
 export { assertSameOrigin, clientIpFor, requestIdFor } from "./request-meta";

@@ -85,7 +85,9 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
  * "sk-…" is not valid JSON`): error responses must not echo what might be a secret.
  */
 export function jsonErrorWithoutInput(error: unknown): string {
-  return String((error as Error)?.message ?? error).replace(/, ".*is not valid JSON$/s, " (the body is not valid JSON)");
+  // V8 quotes the input whole (`, "sk-…" is not valid JSON`) or, for longer bodies, an excerpt
+  // around the error (`, ...": sk-CANARY-"... is not valid JSON`): drop both forms.
+  return String((error as Error)?.message ?? error).replace(/, (?:\.\.\.)?".*$/s, " (the body is not valid JSON)");
 }
 
 /**

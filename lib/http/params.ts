@@ -2,23 +2,47 @@
 import { z } from "zod";
 import { AppError, invalidInput, issuesFromZod } from "../errors/app-error";
 
-export const MAX_PATH_ID_LENGTH = 100;
+/** The longest id (run, approval, key, user, workflow name, Idempotency-Key) the API accepts. */
+export const MAX_ID_LENGTH = 256;
 
 /**
- * A run/approval/key/user id from the path. Ids are 1–100 characters without ":" or control
- * characters; anything else cannot exist, so it answers 404 like an unknown id (no probing).
+ * Why `value` cannot be an id, or null when it can: ids are 1–256 characters, not only
+ * whitespace, without ":" (BullMQ job ids and our derived keys use it as a separator) or control
+ * characters (NUL cannot even be stored in Postgres text).
+ */
+export function idProblem(value: string): string | null {
+  if (value.trim() === "") return "it is empty or only whitespace";
+  if (value.length > MAX_ID_LENGTH) return `it is longer than ${MAX_ID_LENGTH} characters`;
+  if (/[\u0000-\u001f\u007f]/.test(value)) return "it contains a control character";
+  if (value.includes(":")) return 'it contains ":"';
+  return null;
+}
+
+/** An id with its control characters shown as "?" and cut to 40 characters, safe to echo. */
+function shownId(value: string): string {
+  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  return shown.replace(/[\u0000-\u001f\u007f]/g, "?");
+}
+
+/** 400 `invalid_id`: the caller sent something that can never be an id (S18). */
+export function invalidId(what: string, value: string, problem: string, path = what): AppError {
+  const message = `Invalid ${what} "${shownId(value)}": ${problem}; ids are 1–${MAX_ID_LENGTH} characters without ":" or control characters.`;
+  return new AppError("invalid_id", 400, message, { issues: [{ path, message: problem }] });
+}
+
+/**
+ * A run/approval/key/user id or workflow name from the path, checked before any lookup: a
+ * malformed one answers 400 `invalid_id`, so it never reaches a query or a queue.
  */
 export function pathId(value: string | string[] | undefined, what: string): string {
+  return checkedId(value, what, "path");
+}
+
+/** The same check for an id in a body field (`issuePath` names the field, e.g. "workflow"). */
+export function checkedId(value: string | string[] | undefined, what: string, issuePath: string): string {
   const id = typeof value === "string" ? value : "";
-  const valid = id.trim() !== "" && id.length <= MAX_PATH_ID_LENGTH && !/[:\u0000-\u001f\u007f]/.test(id);
-  if (!valid) {
-    const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
-    throw new AppError(
-      "not_found",
-      404,
-      `${what} "${shown.replace(/[\u0000-\u001f\u007f]/g, "?")}" was not found (ids are 1–${MAX_PATH_ID_LENGTH} characters without ":").`,
-    );
-  }
+  const problem = idProblem(id);
+  if (problem) throw invalidId(what, id, problem, issuePath);
   return id;
 }
 

@@ -5,7 +5,15 @@ import { readJsonBody } from "../http/json-body";
 const CANARY = "sk-CANARY-0123456789abcdef";
 
 describe("invalid JSON errors", () => {
-  it.each([CANARY, `{"key": ${CANARY}}`, `{"key": "${CANARY}" `])("do not echo %s", async (body) => {
+  it.each([
+    CANARY,
+    `{"key": ${CANARY}}`,
+    `{"key": "${CANARY}" `,
+    // Longer bodies get an excerpt around the error position instead of a whole quote.
+    `{"workflow": "freight-quote", "input": ${CANARY}}`,
+    `{"a": 1, "b": ${CANARY}${"x".repeat(50)}}`,
+    `{"workflow": "x", "input": SELECT password FROM users}`,
+  ])("do not echo %s", async (body) => {
     const request = new Request("http://x/", { method: "POST", headers: { "content-type": "application/json" }, body });
     const error = (await readJsonBody(request).then(
       () => new Error("expected a refusal"),
@@ -13,6 +21,7 @@ describe("invalid JSON errors", () => {
     )) as Error & { status: number };
     expect(error).toMatchObject({ status: 400, code: "invalid_json" });
     expect(error.message).not.toContain("CANARY");
+    expect(error.message).not.toMatch(/sk-|SELECT|workflow/);
     expect(error.message).toMatch(/not valid JSON/);
   });
 });

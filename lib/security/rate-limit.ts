@@ -48,7 +48,18 @@ export async function consumeRateLimit(db: { pool: Pick<Pool, "query"> }, key: s
   }
 }
 
-/** The run-start limit of one API key or console user (shared by the API and the console). */
-export function consumeRunStartLimit(db: { pool: Pick<Pool, "query"> }, actor: { kind: string; id: string }, limitPerMinute: number) {
-  return consumeRateLimit(db, `run-start:${actor.kind}:${actor.id}`, { what: "run starts", limit: limitPerMinute });
+type LimitDb = { pool: Pick<Pool, "query"> };
+type LimitActor = { kind: string; id: string };
+
+/** A per-actor limit: each API key or console user has its own allowance per minute. */
+function perActorLimit(name: string, what: string) {
+  return (db: LimitDb, actor: LimitActor, limitPerMinute: number) =>
+    consumeRateLimit(db, `${name}:${actor.kind}:${actor.id}`, { what, limit: limitPerMinute });
 }
+
+/** The run-start limit of one API key or console user (shared by the API and the console). */
+export const consumeRunStartLimit = perActorLimit("run-start", "run starts");
+/** The replay-from-step limit of one API key or console user (WAYMARK_RATE_LIMIT_REPLAYS). */
+export const consumeReplayLimit = perActorLimit("replay", "replays");
+/** The bulk-replay limit of one API key or console user (WAYMARK_RATE_LIMIT_BULK_REPLAYS). */
+export const consumeBulkReplayLimit = perActorLimit("replay-bulk", "bulk replays");
