@@ -28,7 +28,8 @@ export function usageWindowOf(filter: UsageFilter, now: Date): UsageWindow {
     ]);
   }
   const window = resolveUsageWindow(filter, now);
-  if (window.from) {
+  // An explicit bucket must fit; an automatic one over a very long window starts the series at the first call instead.
+  if (window.from && filter.bucket) {
     const buckets = bucketCount(window.from, window.to ?? now, window.bucket);
     if (buckets > MAX_USAGE_BUCKETS) {
       throw invalidInput(

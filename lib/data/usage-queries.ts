@@ -6,7 +6,7 @@
 import type { Db } from "./db";
 import { withConnectionRetry } from "./db";
 import { CHARGES_FROM, chargeWhere, GROUP_SQL, groupKey, SERIES_GROUPS, type ChargeFilter, type SeriesGroup } from "./usage-sql";
-import { bucketStarts, type UsageBucket, type UsageRangePreset, type UsageWindow } from "./usage-range";
+import { bucketCount, bucketStarts, MAX_USAGE_BUCKETS, type UsageBucket, type UsageRangePreset, type UsageWindow } from "./usage-range";
 import type { TopRun, UsageErrors, UsageLatency } from "./usage-insights";
 import type { BudgetPolicyWithUsage } from "./budget-policy-store";
 
@@ -140,7 +140,8 @@ const BUCKET_INTERVAL: Record<UsageBucket, string> = { minute: "1 minute", hour:
 
 /**
  * Calls, tokens and cost per bucket of `window` and per group; every bucket is listed (quiet ones
- * with no groups). Without a start, the series starts at the first call.
+ * with no groups). Without a start, or when the window holds more than MAX_USAGE_BUCKETS, the
+ * series starts at the first call.
  */
 export async function queryUsageSeries(db: Db, filter: ChargeFilter, window: UsageWindow, groupBy: UsageGroup[], now: Date): Promise<UsageSeriesPoint[]> {
   const keyGroups = seriesGroupsOf(groupBy);
@@ -161,8 +162,8 @@ export async function queryUsageSeries(db: Db, filter: ChargeFilter, window: Usa
     groups.push({ key: groupKey(row, keyGroups), ...toTotals(row) });
     byStart.set(row.start.getTime(), groups);
   }
-  const first = window.from ?? rows[0]?.start;
   const end = window.to ?? now;
+  const first = window.from && bucketCount(window.from, end, window.bucket) <= MAX_USAGE_BUCKETS ? window.from : rows[0]?.start;
   const starts = first ? bucketStarts(first, end, window.bucket) : [];
   const listed = new Set(starts.map((start) => start.getTime()));
   // Calls dated after `now` (clock skew between processes) still count: keep their buckets.
