@@ -13,7 +13,7 @@ import { LocalTime } from "../../../_ui/time";
 import { costByGroup, tokensByKind } from "../_lib/chart-data";
 import { BudgetUsage, LatencyAndErrors, SummaryTiles } from "./costs-panels";
 import { GroupTable, TopRunsTable } from "./costs-tables";
-import { bandColor, StackedAreaChart, TOKEN_COLORS } from "./usage-charts";
+import { bandColor, StackedBarChart, TOKEN_COLORS } from "./usage-charts";
 import styles from "./costs.module.css";
 
 /** @defaultValue 10_000 */
@@ -76,13 +76,13 @@ export function CostsDashboard({ params }: { params: UsagePageParams }) {
               <div className="card-header">
                 <h2 id="cost-chart-title" className="section-title">Cost over time</h2>
               </div>
-              <StackedAreaChart series={charts.cost} bucket={report.window.bucket} format="usd" colors={bandColor} label={`LLM cost per ${report.window.bucket}, stacked by ${params.groupBy}`} />
+              <StackedBarChart series={charts.cost} bucket={report.window.bucket} format="usd" colors={bandColor} label={`LLM cost per ${report.window.bucket}, stacked by ${params.groupBy}`} />
             </section>
             <section className="card" aria-labelledby="tokens-chart-title">
               <div className="card-header">
                 <h2 id="tokens-chart-title" className="section-title">Tokens over time</h2>
               </div>
-              <StackedAreaChart
+              <StackedBarChart
                 series={charts.tokens}
                 bucket={report.window.bucket}
                 format="tokens"

@@ -84,7 +84,7 @@ export function LatencyAndErrors({ report }: { report: UsageReport }) {
             <LatencyRow label="Steps (retries included)" stats={latency.steps} />
           </tbody>
         </table>
-        <table className={`table ${styles.compact} ${styles.rates}`}>
+        <table className={`table ${styles.compact} ${styles.tones} ${styles.rates}`}>
           <caption className="visually-hidden">Error rates</caption>
           <thead>
             <tr>

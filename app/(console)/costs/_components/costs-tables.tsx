@@ -19,7 +19,7 @@ export function GroupTable({ report, groupBy, color }: { report: UsageReport; gr
         <h2 id="by-group-title" className="section-title">Spend by {USAGE_GROUP_OPTIONS[groupBy].toLowerCase()}</h2>
       </div>
       <div className="table-wrap">
-        <table className="table" data-testid="spend-by-group">
+        <table className={`table ${styles.tones}`} data-testid="spend-by-group">
           <caption className="visually-hidden">LLM spend by {USAGE_GROUP_OPTIONS[groupBy].toLowerCase()}</caption>
           <thead>
             <tr>

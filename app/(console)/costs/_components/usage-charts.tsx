@@ -1,10 +1,10 @@
 "use client";
 /**
- * Stacked charts of the usage series (recharts): cost per group and tokens by kind, one point per
- * bucket. Axis and grid colours come from the console's CSS variables (costs.module.css), so the
+ * Stacked bar charts of the usage series (recharts): cost per group and tokens by kind, one bar per
+ * bucket (bars, not areas: each bucket is a sum, and sparse spend would read as a ramp). Axis and grid colours come from the console's CSS variables (costs.module.css), so the
  * charts follow light and dark mode; band colours are mid-tones readable on both.
  */
-import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { UsageBucket } from "../../../../lib/data/usage-range";
 import { formatCount, formatUsd } from "../../../_ui/format";
 import type { StackedSeries } from "../_lib/chart-data";
@@ -39,7 +39,7 @@ const tooltipStyle: React.CSSProperties = {
   boxShadow: "var(--shadow)",
 };
 
-export function StackedAreaChart({
+export function StackedBarChart({
   series,
   bucket,
   format,
@@ -56,7 +56,7 @@ export function StackedAreaChart({
   return (
     <div className={styles.chart} role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height={240}>
-        <AreaChart data={series.rows} margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
+        <BarChart data={series.rows} margin={{ top: 8, right: 12, bottom: 0, left: 4 }} barCategoryGap="12%">
           <CartesianGrid vertical={false} />
           <XAxis dataKey="start" tickFormatter={(iso: string) => formatBucket(iso, bucket)} minTickGap={28} tickLine={false} />
           <YAxis tickFormatter={(value: number) => formatValue(value)} width={format === "usd" ? 64 : 48} tickLine={false} axisLine={false} />
@@ -68,20 +68,9 @@ export function StackedAreaChart({
           />
           <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} />
           {series.keys.map((key, index) => (
-            <Area
-              key={key}
-              type="monotone"
-              dataKey={key}
-              name={key}
-              stackId="total"
-              stroke={colors(key, index)}
-              fill={colors(key, index)}
-              fillOpacity={0.35}
-              strokeWidth={1.5}
-              isAnimationActive={false}
-            />
+            <Bar key={key} dataKey={key} name={key} stackId="total" fill={colors(key, index)} maxBarSize={28} isAnimationActive={false} />
           ))}
-        </AreaChart>
+        </BarChart>
       </ResponsiveContainer>
     </div>
   );
