@@ -7,6 +7,7 @@ import type { UsageReport } from "../../../../lib/data/usage-queries";
 import type { ErrorRate, LatencyStats } from "../../../../lib/data/usage-insights";
 import { formatCount, formatDuration, formatPercent, formatUsd } from "../../../_ui/format";
 import { UsageBar } from "../../../_ui/usage-bar";
+import { HeadRow } from "./costs-tables";
 import styles from "./costs.module.css";
 
 const ms = (value: number | null) => (value === null ? "–" : formatDuration(value));
@@ -71,14 +72,7 @@ export function LatencyAndErrors({ report }: { report: UsageReport }) {
       <div className="table-wrap">
         <table className={`table ${styles.compact}`}>
           <caption className="visually-hidden">Latency percentiles</caption>
-          <thead>
-            <tr>
-              <th scope="col">Latency</th>
-              <th scope="col" className="right">p50</th>
-              <th scope="col" className="right">p95</th>
-              <th scope="col" className="right">Samples</th>
-            </tr>
-          </thead>
+          <HeadRow columns={["Latency", "p50", "p95", "Samples"]} />
           <tbody>
             <LatencyRow label="LLM call attempts" stats={latency.llm} />
             <LatencyRow label="Steps (retries included)" stats={latency.steps} />
@@ -86,13 +80,7 @@ export function LatencyAndErrors({ report }: { report: UsageReport }) {
         </table>
         <table className={`table ${styles.compact} ${styles.tones} ${styles.rates}`}>
           <caption className="visually-hidden">Error rates</caption>
-          <thead>
-            <tr>
-              <th scope="col">Error rate</th>
-              <th scope="col" className="right">Rate</th>
-              <th scope="col" className="right">Failed</th>
-            </tr>
-          </thead>
+          <HeadRow columns={["Error rate", "Rate", "Failed"]} />
           <tbody>
             <RateRow label="LLM call attempts" rate={errors.llmCalls} unit="attempts" />
             <RateRow label="Steps" rate={errors.steps} unit="steps" />

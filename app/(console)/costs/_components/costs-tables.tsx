@@ -10,6 +10,21 @@ import { RelativeTime } from "../../../_ui/time";
 import { USAGE_GROUP_OPTIONS, type UsageGroupOption } from "../../../_queries/usage";
 import styles from "./costs.module.css";
 
+/** A table's header row: the first column is a label, the others are numbers (right-aligned) unless marked `left`. */
+export function HeadRow({ columns, left = 1 }: { columns: string[]; left?: number }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, i) => (
+          <th key={column} scope="col" className={i < left ? undefined : "right"}>{column}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+const TOP_RUN_COLUMNS = ["Run", "Workflow", "Status", "Created", "Calls", "Tokens", "Cost"];
+
 export function GroupTable({ report, groupBy, color }: { report: UsageReport; groupBy: UsageGroupOption; color: (key: string) => string | undefined }) {
   const latency = new Map(report.latency.llmByGroup.map((group) => [group.key, group]));
   const total = report.totals.costUsd;
@@ -21,18 +36,7 @@ export function GroupTable({ report, groupBy, color }: { report: UsageReport; gr
       <div className="table-wrap">
         <table className={`table ${styles.tones}`} data-testid="spend-by-group">
           <caption className="visually-hidden">LLM spend by {USAGE_GROUP_OPTIONS[groupBy].toLowerCase()}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{USAGE_GROUP_OPTIONS[groupBy]}</th>
-              <th scope="col" className="right">Cost</th>
-              <th scope="col" className="right">Share</th>
-              <th scope="col" className="right">Calls</th>
-              <th scope="col" className="right">Errors</th>
-              <th scope="col" className="right">Input</th>
-              <th scope="col" className="right">Output</th>
-              <th scope="col" className="right">p50 / p95</th>
-            </tr>
-          </thead>
+          <HeadRow columns={[USAGE_GROUP_OPTIONS[groupBy], "Cost", "Share", "Calls", "Errors", "Input", "Output", "p50 / p95"]} />
           <tbody>
             {report.rows.map((row) => {
               const stats = latency.get(row.key);
@@ -74,17 +78,7 @@ export function TopRunsTable({ report }: { report: UsageReport }) {
       <div className="table-wrap">
         <table className="table" data-testid="top-runs">
           <caption className="visually-hidden">The runs with the highest LLM cost in the range</caption>
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Workflow</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col" className="right">Calls</th>
-              <th scope="col" className="right">Tokens</th>
-              <th scope="col" className="right">Cost</th>
-            </tr>
-          </thead>
+          <HeadRow columns={TOP_RUN_COLUMNS} left={4} />
           <tbody>
             {report.topRuns.map((run) => (
               <tr key={run.runId} data-run-id={run.runId}>
