@@ -71,7 +71,7 @@ test("the dashboard shows the demo spend by model, with the usage API's figures"
   await expect(table.locator('tr[data-group="freight-quote"]')).toBeVisible();
   await page.getByRole("group", { name: "Time range" }).getByRole("link", { name: "1h" }).click();
   await expect(page).toHaveURL(/range=1h/);
-  await expect(page.getByRole("img", { name: /per minute/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /^LLM cost per minute, stacked by workflow/ })).toBeVisible();
 
   // A range without calls says so.
   await page.goto("/costs?from=2001-01-01T00:00:00.000Z&to=2001-01-02T00:00:00.000Z");
