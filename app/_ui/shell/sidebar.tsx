@@ -10,6 +10,7 @@ import { useState } from "react";
 import { pendingCountQuery } from "../../_queries/approvals";
 import { AdminIcon, ApprovalsIcon, AuditIcon, OverviewIcon, RunsIcon, SignOutIcon, TracesIcon, WorkflowsIcon } from "../icons";
 import styles from "./shell.module.css";
+import { CostsIcon } from "../../(console)/costs/_components/costs-icon";
 
 const NAV = [
   { href: "/", label: "Overview", Icon: OverviewIcon },
@@ -17,6 +18,7 @@ const NAV = [
   { href: "/traces", label: "Traces", Icon: TracesIcon },
   { href: "/workflows", label: "Workflows", Icon: WorkflowsIcon },
   { href: "/approvals", label: "Approvals", Icon: ApprovalsIcon },
+  { href: "/costs", label: "Costs", Icon: CostsIcon },
   { href: "/audit", label: "Audit", Icon: AuditIcon },
   { href: "/admin", label: "Admin", Icon: AdminIcon },
 ] as const;

@@ -1,13 +1,11 @@
-// GET /api/v1/usage?groupBy=workflow,version,model,day&from=&to=&workflow=&version=&model= — {groupBy, rows, totals}:
-// LLM calls (failed attempts included), tokens and cost, from what each call was charged.
+// GET /api/v1/usage?range=24h|from=&to=&bucket=&groupBy=workflow,version,model,day&workflow=&version=&model=&top=
+// — {groupBy, window, rows, totals, series, topRuns, latency, errors, budgets}: LLM calls (failed
+// attempts included), tokens and cost from what each call was charged, with latency and error rates.
 import { getControl } from "../../../../lib/control";
-import { apiHandler, json } from "../../../../lib/http";
-import { usageQuery } from "../../../../lib/http/api-schemas";
+import { apiHandler } from "../../../../lib/http";
+import { usageRoutes } from "./handlers";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = apiHandler({ auth: "read", query: usageQuery }, async ({ actor, query }) => {
-  const usage = await (await getControl()).getUsage(query, actor);
-  return json(usage);
-});
+export const GET = usageRoutes(apiHandler, getControl).get;
