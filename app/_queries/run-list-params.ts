@@ -4,16 +4,15 @@
  */
 import type { RunStatus } from "../../lib/engine/types";
 import type { RunFilter } from "../../lib/control/types";
+import { USAGE_RANGE_PRESETS } from "../../lib/data/usage-range";
 
 export const RUN_STATUS_OPTIONS: readonly RunStatus[] = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ["queued", "running", "waiting"];
 
+/** The cost dashboard's ranges, plus a shorter one for watching live runs. */
 export const TIME_RANGES = {
   "15m": { label: "Last 15 minutes", ms: 15 * 60_000 },
-  "1h": { label: "Last hour", ms: 3_600_000 },
-  "24h": { label: "Last 24 hours", ms: 86_400_000 },
-  "7d": { label: "Last 7 days", ms: 7 * 86_400_000 },
-  "30d": { label: "Last 30 days", ms: 30 * 86_400_000 },
+  ...USAGE_RANGE_PRESETS,
 } as const;
 export type TimeRange = keyof typeof TIME_RANGES;
 
