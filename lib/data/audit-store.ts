@@ -4,6 +4,8 @@ import { withConnectionRetry } from "./db";
 import type { Json } from "../engine/types";
 import { jsonParam } from "./canonical-json";
 import { invalidInput } from "../errors/app-error";
+import { openedText } from "./sealed";
+import { sealSecret } from "../security/secret-box";
 
 export interface AuditInput {
   /** "user:<id>", "apikey:<id>", "system" */
@@ -24,12 +26,25 @@ export interface AuditEntryView {
   createdAt: string;
 }
 
+/**
+ * An approver's free-text `comment` is a decision payload, sealed at rest like the decision itself;
+ * the rest of an entry stays plaintext because queries read it (`data->>'actorLabel'`, login IPs).
+ */
+function withComment<T extends Json | null | undefined>(data: T, map: (comment: string) => string): T {
+  const fields = data as Record<string, Json> | null | undefined;
+  if (!fields || typeof fields !== "object" || Array.isArray(fields) || typeof fields.comment !== "string") return data;
+  return { ...fields, comment: map(fields.comment) } as unknown as T;
+}
+
+/** An entry's data as stored → as shown (its comment opened). */
+export const openAuditData = (data: Json | null): Json | null => withComment(data, openedText);
+
 export async function appendAudit(db: Db, entry: AuditInput): Promise<void> {
   await db.pool.query("INSERT INTO audit_entries (actor, action, target, data) VALUES ($1, $2, $3, $4::jsonb)", [
     entry.actor,
     entry.action,
     entry.target ?? null,
-    jsonParam(entry.data),
+    jsonParam(withComment(entry.data, sealSecret)),
   ]);
 }
 
@@ -53,7 +68,7 @@ export async function listAuditEntries(
     actor: r.actor,
     action: r.action,
     target: r.target,
-    data: r.data,
+    data: openAuditData(r.data),
     createdAt: r.created_at.toISOString(),
   }));
 }

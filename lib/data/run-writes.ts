@@ -7,6 +7,7 @@ import type { Db } from "./db";
 import { withConnectionRetry } from "./db";
 import type { Json, RunStatus, SerializedError, TickOutcome } from "../engine/types";
 import { jsonParam } from "./canonical-json";
+import { openJson, sealedJsonParam, sealedText } from "./sealed";
 import { notFound } from "../errors/app-error";
 import { staleEpochError } from "./stale-epoch";
 
@@ -71,7 +72,7 @@ export async function createRun(db: Db, run: CreateRunInput): Promise<{ runId: s
         run.id,
         run.workflowName,
         run.workflowVersion,
-        JSON.stringify(run.input ?? null),
+        sealedJsonParam(run.input ?? null),
         run.idempotencyKey ?? null,
         run.requestedBy,
         jsonParam(run.budget),
@@ -187,7 +188,7 @@ export async function claimRun(
     id: row.id,
     workflowName: row.workflow_name,
     workflowVersion: row.workflow_version,
-    input: row.input,
+    input: openJson(row.input),
     epoch: row.epoch,
     startedAt: row.started_at,
     deadlineAt: row.deadline_at,
@@ -224,7 +225,8 @@ function finishEvent(outcome: TickOutcome): { type: string; data: Json } {
       return { type: "succeeded", data: null };
     case "failed": {
       const { name, message, reason } = outcome.error;
-      return { type: "failed", data: { name, message, reason: reason ?? null } };
+      // the message may quote step data: sealed like the run's error
+      return { type: "failed", data: { name, reason: reason ?? null, message: sealedText(message) } };
     }
     case "suspended":
       return {
@@ -295,8 +297,8 @@ export async function finishTick(
       finish.epoch,
       outcome.type,
       outcome.type === "suspended" ? outcome.runStatus : null,
-      outcome.type === "succeeded" ? JSON.stringify(outcome.output ?? null) : null,
-      outcome.type === "failed" ? JSON.stringify(storedError(outcome.error)) : null,
+      outcome.type === "succeeded" ? sealedJsonParam(outcome.output ?? null) : null,
+      outcome.type === "failed" ? sealedJsonParam(storedError(outcome.error)) : null,
       outcome.type === "suspended" ? outcome.wakeAt : null,
       event.type,
       jsonParam(event.data),
