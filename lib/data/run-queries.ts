@@ -6,7 +6,7 @@ import type { Page, RunSummaryView, RunView, StepAttemptView, StepView } from ".
 import type { RunFilter } from "../control/types";
 import { invalidInput } from "../errors/app-error";
 import { toApprovalView } from "./approval-store";
-import { openJson } from "./sealed";
+import { inputSearchTerms, openJson } from "./sealed";
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 const toNumber = (value: { toString(): string } | number | string | null | undefined) =>
@@ -207,9 +207,13 @@ export async function listRunSummaries(db: Db, filter: RunFilter = {}): Promise<
   if (filter.createdBefore) where.push(`created_at < ${param(filter.createdBefore)}`);
   if (filter.search?.trim()) {
     const term = escapeLike(filter.search.trim());
-    // Sealed inputs (encrypted at rest) cannot be searched in SQL, and their ciphertext must not
-    // match by chance; inputs stored before encryption still are.
-    where.push(`(id LIKE ${param(`${term}%`)} OR (input::text NOT LIKE '"wmenc1.%' AND input::text ILIKE ${param(`%${term}%`)}))`);
+    // Inputs are sealed at rest: their words are found through the blind index (whole words, every
+    // word of the term), and their ciphertext must never match by chance. Inputs stored before
+    // encryption are still searched as text.
+    const words = inputSearchTerms(filter.search).map((hashes) => `input_search @> ${param(hashes)}::jsonb`);
+    where.push(
+      `(id LIKE ${param(`${term}%`)} OR (input::text NOT LIKE '"wmenc1.%' AND input::text ILIKE ${param(`%${term}%`)})${words.map((w) => ` OR ${w}`).join("")})`,
+    );
   }
   if (filter.cursor) {
     const after = decodeCursor(filter.cursor);

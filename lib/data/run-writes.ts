@@ -7,7 +7,7 @@ import type { Db } from "./db";
 import { withConnectionRetry } from "./db";
 import type { Json, RunStatus, SerializedError, TickOutcome } from "../engine/types";
 import { jsonParam } from "./canonical-json";
-import { openJson, sealedJsonParam, sealedText } from "./sealed";
+import { inputSearchParam, openJson, sealedJsonParam, sealedText } from "./sealed";
 import { notFound } from "../errors/app-error";
 import { staleEpochError } from "./stale-epoch";
 
@@ -38,9 +38,9 @@ export async function createRun(db: Db, run: CreateRunInput): Promise<{ runId: s
   const insert = () =>
     db.pool.query<{ id: string }>(
       `WITH ins AS (
-         INSERT INTO runs (id, workflow_name, workflow_version, status, input, idempotency_key, requested_by, budget,
-                           deadline_at, forked_from_run_id, forked_at_step, trace_context, created_at, updated_at)
-         VALUES ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7::jsonb, $8, $9, $10, $11::jsonb, now(), now())
+         INSERT INTO runs (id, workflow_name, workflow_version, status, input, input_search, idempotency_key, requested_by,
+                           budget, deadline_at, forked_from_run_id, forked_at_step, trace_context, created_at, updated_at)
+         VALUES ($1, $2, $3, 'queued', $4::jsonb, $14::jsonb, $5, $6, $7::jsonb, $8, $9, $10, $11::jsonb, now(), now())
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING id
        ),
@@ -82,6 +82,7 @@ export async function createRun(db: Db, run: CreateRunInput): Promise<{ runId: s
         jsonParam(run.traceContext),
         run.copyJournal?.fromRunId ?? null,
         run.copyJournal?.beforeSeq ?? 0,
+        inputSearchParam(run.input ?? null),
       ],
     );
   // Without a key a retried insert could create a second run; with one, the retry is harmless.

@@ -5,7 +5,7 @@
  * does not. Columns that queries filter or add up (status, names, ids, costs, tokens, times) stay
  * plaintext. Values written before encryption are read as they are.
  */
-import { openSecret, sealJson, sealSecret } from "../security/secret-box";
+import { activeKeyRing, blindHashes, openSecret, sealJson, sealSecret } from "../security/secret-box";
 
 /** A jsonb column as stored (sealed, or plaintext from before encryption) → its value. */
 export { openJson } from "../security/secret-box";
@@ -24,4 +24,48 @@ export function sealedText(text: string | null | undefined): string | null {
 /** A sealed (or legacy plaintext) text column → its text. */
 export function openedText<T extends string | null>(stored: T): T {
   return (stored === null ? null : openSecret(stored)) as T;
+}
+
+/** Most words of one input kept in its search index */
+const MAX_INDEXED_WORDS = 256;
+/** Longer "words" (ids, blobs) are left out of the index */
+const MAX_WORD_LENGTH = 64;
+
+/**
+ * The words of a value's strings and numbers, lowercased, without surrounding sentence punctuation
+ * (brackets, quotes, `.,;:!?`; other symbols such as `%` or `_` are part of the word): what
+ * the runs search can find in a sealed input (whole words only).
+ */
+export function searchWords(value: unknown): string[] {
+  const words = new Set<string>();
+  const visit = (node: unknown) => {
+    if (words.size >= MAX_INDEXED_WORDS) return;
+    if (typeof node === "string" || typeof node === "number") {
+      for (const raw of String(node).toLowerCase().split(/\s+/)) {
+        const word = raw.replace(/^[.,;:!?"'()[\]{}<>]+|[.,;:!?"'()[\]{}<>]+$/g, "");
+        if (word && word.length <= MAX_WORD_LENGTH && words.size < MAX_INDEXED_WORDS) words.add(word);
+      }
+    } else if (node && typeof node === "object") {
+      for (const child of Array.isArray(node) ? node : Object.values(node)) visit(child);
+    }
+  };
+  visit(value);
+  return [...words];
+}
+
+/** The `runs.input_search` parameter of an input: its words' blind hashes under the active key. */
+export function inputSearchParam(input: unknown): string {
+  const ring = activeKeyRing();
+  return JSON.stringify(blindHashes(searchWords(input), ring.activeId, ring));
+}
+
+/**
+ * A search term as `input_search @>` parameters, one per ring key (rows indexed before a rotation
+ * match too); empty when the term has no words.
+ */
+export function inputSearchTerms(term: string): string[] {
+  const words = searchWords(term);
+  if (words.length === 0) return [];
+  const ring = activeKeyRing();
+  return [...ring.keys.keys()].map((keyId) => JSON.stringify(blindHashes(words, keyId, ring)));
 }

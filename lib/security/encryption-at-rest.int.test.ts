@@ -12,7 +12,7 @@ import { createHarness, systemActor, type Harness } from "../testing/harness";
 import { createTestDatabase, type TestDatabase } from "../testing/database";
 import { TEST_ENCRYPTION_KEYS } from "../testing/encryption-keys";
 import { seedRun } from "../testing/runs";
-import { getRunView } from "../data/run-queries";
+import { getRunView, listRunSummaries } from "../data/run-queries";
 import { alertDestination, saveAlertEndpoint } from "../alerts/endpoint-store";
 import { generateKeyEntry, parseKeyRing, sealedKeyId, useKeyRing } from "./secret-box";
 import { issueWebhookSecret, webhookSecretsFor } from "./webhook-secrets";
@@ -119,12 +119,31 @@ describe("keys and secrets at rest", () => {
     expect((await getRunView(t.db, fresh))!.input).toEqual({ note: "new" });
   });
 
+  it("the runs search finds sealed inputs by whole words (blind index), also after a key rotation, and never by ciphertext", async () => {
+    const keyA = generateKeyEntry("searchA");
+    useKeyRing(parseKeyRing(keyA));
+    const runId = await seedRun(t.db, { workflowName: "searchable", input: { customer: `Zebra Logistics ${NOTE}`, lane: "HAM-NYC" } });
+    const found = async (search: string) => (await listRunSummaries(t.db, { workflow: "searchable", search })).items.map((r) => r.id);
+    expect(await found(`zebra ${NOTE.toLowerCase()}`)).toEqual([runId]);
+    expect(await found("ham-nyc")).toEqual([runId]);
+    expect(await found("zebra elephants")).toEqual([]);
+    const sealed = (await rawInput(runId)) as string;
+    expect(await found(sealed.slice(20, 28))).toEqual([]);
+    const index = JSON.stringify((await t.db.pool.query("SELECT input_search FROM runs WHERE id = $1", [runId])).rows[0]);
+    expect(index.toLowerCase()).not.toContain("zebra");
+    useKeyRing(parseKeyRing(`${generateKeyEntry("searchB")},${keyA}`));
+    expect(await found("Zebra Logistics")).toEqual([runId]);
+  });
+
   it("refuses ciphertext altered in the database (GCM tag) instead of returning garbage", async () => {
     useKeyRing(testRing);
     const runId = await seedRun(t.db, { input: { amount: 10 } });
     const sealed = (await rawInput(runId)) as string;
-    const last = sealed.at(-1) === "A" ? "B" : "A";
-    await t.db.pool.query("UPDATE runs SET input = to_jsonb($2::text) WHERE id = $1", [runId, `${sealed.slice(0, -1)}${last}`]);
+    const parts = sealed.split(".");
+    const ciphertext = Buffer.from(parts[4]!, "base64url");
+    ciphertext[0] ^= 0x01; // e.g. {"amount":10} → {#amount":10}
+    parts[4] = ciphertext.toString("base64url");
+    await t.db.pool.query("UPDATE runs SET input = to_jsonb($2::text) WHERE id = $1", [runId, parts.join(".")]);
     await expect(getRunView(t.db, runId)).rejects.toThrowError(/failed authentication/);
   });
 

@@ -13,7 +13,7 @@
  * decrypting. Values that are not envelopes are returned as they are, so databases written before
  * encryption existed keep working (and `npm run waymark -- rotate-keys` seals them).
  */
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { getConfig } from "../config/env";
@@ -85,6 +85,24 @@ export function openJson<T = unknown>(stored: unknown, ring?: KeyRing): T {
 export function resealed(stored: string, ring: KeyRing = activeKeyRing()): string | null {
   if (sealedKeyId(stored) === ring.activeId) return null;
   return sealSecret(openSecret(stored, ring), ring);
+}
+
+const indexKeys = new WeakMap<Buffer, Buffer>();
+
+/**
+ * Keyed hashes (HMAC-SHA256 under a key derived from ring key `keyId` with HKDF) of words, for a
+ * blind index: a search hashes its words the same way and matches them, while the database holds
+ * no word. Equal words hash alike under one key, which is what the index reveals.
+ */
+export function blindHashes(words: readonly string[], keyId: string, ring: KeyRing = activeKeyRing()): string[] {
+  const key = ring.keys.get(keyId);
+  if (!key) throw new SecretBoxError(`no key "${keyId}" in the ring`);
+  let indexKey = indexKeys.get(key);
+  if (!indexKey) {
+    indexKey = Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), "waymark blind index v1", 32));
+    indexKeys.set(key, indexKey);
+  }
+  return words.map((word) => createHmac("sha256", indexKey).update(word, "utf8").digest("base64url").slice(0, 22));
 }
 
 // ---------------------------------------------------------------------------------------------
