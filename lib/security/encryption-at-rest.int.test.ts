@@ -7,11 +7,13 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createHarness, systemActor, type Harness } from "../testing/harness";
 import { createTestDatabase, type TestDatabase } from "../testing/database";
 import { TEST_ENCRYPTION_KEYS } from "../testing/encryption-keys";
-import { seedRun } from "../testing/runs";
+import { claimForTest, seedRun } from "../testing/runs";
+import { finishTick } from "../data/run-writes";
+import { resealAll } from "../data/reseal";
 import { getRunView, listRunSummaries } from "../data/run-queries";
 import { alertDestination, saveAlertEndpoint } from "../alerts/endpoint-store";
 import { generateKeyEntry, parseKeyRing, sealedKeyId, useKeyRing } from "./secret-box";
@@ -117,6 +119,38 @@ describe("keys and secrets at rest", () => {
     useKeyRing(parseKeyRing(keyB));
     await expect(getRunView(t.db, old)).rejects.toThrowError(/sealed with key "keyA", which is not in WAYMARK_ENCRYPTION_KEYS/);
     expect((await getRunView(t.db, fresh))!.input).toEqual({ note: "new" });
+  });
+
+  it("rotate-keys re-seals every row with the active key, after which the old key can go", async () => {
+    // its own database: every row in it must be readable with the ring below
+    const own = await createTestDatabase("at_rest_reseal");
+    const t = { db: own.db };
+    onTestFinished(() => own.drop());
+    const keyA = generateKeyEntry("oldA");
+    const keyB = generateKeyEntry("newB");
+    useKeyRing(parseKeyRing(keyA));
+    const runId = await seedRun(t.db, { input: { note: NOTE } });
+    const { claim, writer } = await claimForTest(t.db, runId);
+    const at = new Date();
+    await writer.complete({ seq: 0, stepId: "s", kind: "step", status: "succeeded", attempts: 1, input: { a: 1 }, output: { note: NOTE }, startedAt: at, finishedAt: at });
+    await writer.beginWait({ seq: 1, stepId: "gate", kind: "approval", input: null, startedAt: at, wakeAt: null, approval: { summary: `ok ${NOTE}?`, data: { note: NOTE } } });
+    await finishTick(t.db, { runId, epoch: claim.epoch, outcome: { type: "suspended", runStatus: "waiting", wakeAt: null } });
+    await issueWebhookSecret(t.db, systemActor, "rotating-hook");
+    await t.db.pool.query(`UPDATE runs SET output = '{"legacy": true}'::jsonb WHERE id = $1`, [runId]); // from before encryption
+
+    useKeyRing(parseKeyRing(`${keyB},${keyA}`));
+    const report = await resealAll(t.db);
+    expect(report.skipped).toBe(0);
+    expect(report.resealed).toMatchObject({ "runs.input": expect.any(Number), "runs.output": expect.any(Number), "journal_entries.output": expect.any(Number), "approvals.summary": expect.any(Number), "webhook_secrets.secret": 1 });
+    expect((await resealAll(t.db)).resealed).toEqual({}); // nothing left to do
+
+    useKeyRing(parseKeyRing(keyB));
+    const view = (await getRunView(t.db, runId))!;
+    expect(view).toMatchObject({ input: { note: NOTE }, output: { legacy: true } });
+    expect(view.steps[0]!.output).toEqual({ note: NOTE });
+    expect(view.steps[1]!.approval).toMatchObject({ summary: `ok ${NOTE}?`, data: { note: NOTE } });
+    expect(await webhookSecretsFor(t.db, "rotating-hook")).toHaveLength(1);
+    expect((await listRunSummaries(t.db, { search: NOTE })).items.map((r) => r.id)).toEqual([runId]);
   });
 
   it("the runs search finds sealed inputs by whole words (blind index), also after a key rotation, and never by ciphertext", async () => {
