@@ -4,8 +4,7 @@ import { withConnectionRetry } from "./db";
 import type { Json } from "../engine/types";
 import { jsonParam } from "./canonical-json";
 import { invalidInput } from "../errors/app-error";
-import { openedText } from "./sealed";
-import { sealSecret } from "../security/secret-box";
+import { openSecret, sealSecret, SecretBoxError } from "../security/secret-box";
 
 export interface AuditInput {
   /** "user:<id>", "apikey:<id>", "system" */
@@ -36,8 +35,23 @@ function withComment<T extends Json | null | undefined>(data: T, map: (comment: 
   return { ...fields, comment: map(fields.comment) } as unknown as T;
 }
 
-/** An entry's data as stored → as shown (its comment opened). */
-export const openAuditData = (data: Json | null): Json | null => withComment(data, openedText);
+/** Shown for a comment the ring cannot open (its key was removed): the log stays readable. */
+export const RETIRED_KEY_COMMENT = "[sealed comment: WAYMARK_ENCRYPTION_KEYS no longer holds its key]";
+
+/**
+ * An entry's data as stored → as shown (its comment opened). Audit rows are append-only, so
+ * rotate-keys cannot re-seal them; once their key is removed the comment reads as
+ * {@link RETIRED_KEY_COMMENT} rather than failing the whole log.
+ */
+export const openAuditData = (data: Json | null): Json | null =>
+  withComment(data, (comment) => {
+    try {
+      return openSecret(comment);
+    } catch (error) {
+      if (error instanceof SecretBoxError) return RETIRED_KEY_COMMENT;
+      throw error;
+    }
+  });
 
 export async function appendAudit(db: Db, entry: AuditInput): Promise<void> {
   await db.pool.query("INSERT INTO audit_entries (actor, action, target, data) VALUES ($1, $2, $3, $4::jsonb)", [

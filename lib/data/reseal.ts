@@ -3,10 +3,11 @@
  * values stored before encryption), so an old key can then leave WAYMARK_ENCRYPTION_KEYS. Safe
  * while workers run: each value is replaced only if it is still the one that was read, so a
  * concurrent write wins and the run can simply be repeated. Audit entries are append-only (the
- * database refuses updates): a comment sealed there keeps the key it was sealed with.
+ * database refuses updates): a comment sealed there keeps the key it was sealed with. Run events
+ * hold no payloads.
  */
 import type { Db } from "./db";
-import { activeKeyRing, openJson, openSecret, sealJson, sealSecret, sealedKeyId } from "../security/secret-box";
+import { activeKeyRing, openJson, resealed, sealJson, sealedKeyId } from "../security/secret-box";
 import { inputSearchParam } from "./sealed";
 
 type Cast = "jsonb" | "text";
@@ -39,7 +40,7 @@ const json = (name: string): ColumnSpec => ({
 const text = (name: string): ColumnSpec => ({
   name,
   cast: "text",
-  next: (stored) => (stored === null || current(stored) ? undefined : sealSecret(openSecret(stored as string))),
+  next: (stored) => (stored === null ? undefined : (resealed(stored as string) ?? undefined)),
 });
 
 /** The blind index of a run's input under the active key (rebuilt after a rotation). */
@@ -52,23 +53,11 @@ const inputSearch: ColumnSpec = {
   },
 };
 
-/** A failed run's event keeps name and reason plaintext and its message sealed. */
-const failedEventData: ColumnSpec = {
-  name: "data",
-  cast: "jsonb",
-  next(stored) {
-    const data = stored as { message?: unknown } | null;
-    if (!data || typeof data.message !== "string" || current(data.message)) return undefined;
-    return JSON.stringify({ ...data, message: sealSecret(openSecret(data.message)) });
-  },
-};
-
 const TABLES: TableSpec[] = [
   { table: "runs", pk: "id", first: "", columns: [json("input"), json("output"), json("error"), inputSearch] },
   { table: "journal_entries", pk: "id", first: "", columns: [json("input"), json("output"), json("error")] },
   { table: "step_attempts", pk: "id", first: "", columns: [json("error")] },
   { table: "approvals", pk: "id", first: "", where: "kind = 'approval'", columns: [text("summary"), json("data"), text("comment")] },
-  { table: "run_events", pk: "id", first: "0", where: "type = 'failed'", columns: [failedEventData] },
   { table: "webhook_secrets", pk: "workflow_name", first: "", columns: [text("secret"), text("previous_secret")] },
   { table: "alert_endpoints", pk: "id", first: "", columns: [text("secret_sealed")] },
 ];

@@ -7,7 +7,7 @@ import type { Db } from "./db";
 import { withConnectionRetry } from "./db";
 import type { Json, RunStatus, SerializedError, TickOutcome } from "../engine/types";
 import { jsonParam } from "./canonical-json";
-import { inputSearchParam, openJson, sealedJsonParam, sealedText } from "./sealed";
+import { inputSearchParam, openJson, sealedJsonParam } from "./sealed";
 import { notFound } from "../errors/app-error";
 import { staleEpochError } from "./stale-epoch";
 
@@ -225,9 +225,10 @@ function finishEvent(outcome: TickOutcome): { type: string; data: Json } {
     case "succeeded":
       return { type: "succeeded", data: null };
     case "failed": {
-      const { name, message, reason } = outcome.error;
-      // the message may quote step data: sealed like the run's error
-      return { type: "failed", data: { name, reason: reason ?? null, message: sealedText(message) } };
+      // The message may quote step data: it stays on the run, sealed (run_events is append-only, so a
+      // sealed copy here could never be re-sealed after a key rotation).
+      const { name, reason } = outcome.error;
+      return { type: "failed", data: { name, reason: reason ?? null } };
     }
     case "suspended":
       return {

@@ -14,6 +14,7 @@ import { TEST_ENCRYPTION_KEYS } from "../testing/encryption-keys";
 import { claimForTest, seedRun } from "../testing/runs";
 import { finishTick } from "../data/run-writes";
 import { resealAll } from "../data/reseal";
+import { appendAudit, listAuditEntries, RETIRED_KEY_COMMENT } from "../data/audit-store";
 import { getRunView, listRunSummaries } from "../data/run-queries";
 import { alertDestination, saveAlertEndpoint } from "../alerts/endpoint-store";
 import { generateKeyEntry, parseKeyRing, sealedKeyId, useKeyRing } from "./secret-box";
@@ -135,7 +136,11 @@ describe("keys and secrets at rest", () => {
     await writer.complete({ seq: 0, stepId: "s", kind: "step", status: "succeeded", attempts: 1, input: { a: 1 }, output: { note: NOTE }, startedAt: at, finishedAt: at });
     await writer.beginWait({ seq: 1, stepId: "gate", kind: "approval", input: null, startedAt: at, wakeAt: null, approval: { summary: `ok ${NOTE}?`, data: { note: NOTE } } });
     await finishTick(t.db, { runId, epoch: claim.epoch, outcome: { type: "suspended", runStatus: "waiting", wakeAt: null } });
+    const failedRun = await seedRun(t.db, { input: {} });
+    const failedClaim = await claimForTest(t.db, failedRun);
+    await finishTick(t.db, { runId: failedRun, epoch: failedClaim.claim.epoch, outcome: { type: "failed", error: { name: "Error", message: `no ${NOTE}` } } });
     await issueWebhookSecret(t.db, systemActor, "rotating-hook");
+    await appendAudit(t.db, { actor: "user:ann", action: "approval.approve", target: "apr_x", data: { comment: `fine ${NOTE}`, actorLabel: "ann" } });
     await t.db.pool.query(`UPDATE runs SET output = '{"legacy": true}'::jsonb WHERE id = $1`, [runId]); // from before encryption
 
     useKeyRing(parseKeyRing(`${keyB},${keyA}`));
@@ -150,6 +155,11 @@ describe("keys and secrets at rest", () => {
     expect(view.steps[0]!.output).toEqual({ note: NOTE });
     expect(view.steps[1]!.approval).toMatchObject({ summary: `ok ${NOTE}?`, data: { note: NOTE } });
     expect(await webhookSecretsFor(t.db, "rotating-hook")).toHaveLength(1);
+    expect((await getRunView(t.db, failedRun))!.error?.message).toBe(`no ${NOTE}`);
+    // the audit log is append-only: its comments keep their key, and read as such once it is gone
+    expect((await listAuditEntries(t.db))[0]!.data).toEqual({ comment: RETIRED_KEY_COMMENT, actorLabel: "ann" });
+    useKeyRing(parseKeyRing(`${keyB},${keyA}`));
+    expect((await listAuditEntries(t.db))[0]!.data).toEqual({ comment: `fine ${NOTE}`, actorLabel: "ann" });
     expect((await listRunSummaries(t.db, { search: NOTE })).items.map((r) => r.id)).toEqual([runId]);
   });
 

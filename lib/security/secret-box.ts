@@ -11,7 +11,7 @@
  * Keys come in a ring (`WAYMARK_ENCRYPTION_KEYS=k2:<base64>,k1:<base64>`): the first key seals new
  * values, every key opens the values it sealed, so rotation is "prepend a new key" and old rows keep
  * decrypting. Values that are not envelopes are returned as they are, so databases written before
- * encryption existed keep working (and `npm run waymark -- rotate-keys` seals them).
+ * encryption existed keep working (and `npm run rotate-keys` seals them).
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -24,6 +24,7 @@ export { generateKeyEntry, parseKeyRing, SecretBoxError, type KeyRing } from "./
 const PREFIX = "wmenc1.";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+
 /** Whether a stored value is a sealed envelope (anything else is legacy plaintext). */
 export function isSealed(value: unknown): value is string {
   return typeof value === "string" && value.startsWith(PREFIX);
