@@ -31,19 +31,26 @@ const MAX_INDEXED_WORDS = 256;
 /** Longer "words" (ids, blobs) are left out of the index */
 const MAX_WORD_LENGTH = 64;
 
+/** Lowercased words of a text, without surrounding sentence punctuation (`%`, `_`… stay part of a word). */
+function wordsOf(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/\s+/)
+    .map((raw) => raw.replace(/^[.,;:!?"'()[\]{}<>]+|[.,;:!?"'()[\]{}<>]+$/g, ""))
+    .filter(Boolean);
+}
+
 /**
- * The words of a value's strings and numbers, lowercased, without surrounding sentence punctuation
- * (brackets, quotes, `.,;:!?`; other symbols such as `%` or `_` are part of the word): what
- * the runs search can find in a sealed input (whole words only).
+ * The words of a value's strings and numbers (at most {@link MAX_INDEXED_WORDS}, each at most
+ * {@link MAX_WORD_LENGTH} long): what the runs search can find in a sealed input (whole words only).
  */
 export function searchWords(value: unknown): string[] {
   const words = new Set<string>();
   const visit = (node: unknown) => {
-    if (words.size >= MAX_INDEXED_WORDS) return;
     if (typeof node === "string" || typeof node === "number") {
-      for (const raw of String(node).toLowerCase().split(/\s+/)) {
-        const word = raw.replace(/^[.,;:!?"'()[\]{}<>]+|[.,;:!?"'()[\]{}<>]+$/g, "");
-        if (word && word.length <= MAX_WORD_LENGTH && words.size < MAX_INDEXED_WORDS) words.add(word);
+      for (const word of wordsOf(String(node))) {
+        if (words.size >= MAX_INDEXED_WORDS) return;
+        if (word.length <= MAX_WORD_LENGTH) words.add(word);
       }
     } else if (node && typeof node === "object") {
       for (const child of Array.isArray(node) ? node : Object.values(node)) visit(child);
@@ -64,7 +71,8 @@ export function inputSearchParam(input: unknown): string {
  * match too); empty when the term has no words.
  */
 export function inputSearchTerms(term: string): string[] {
-  const words = searchWords(term);
+  // every word of the term must match (a word too long to be indexed then simply finds nothing)
+  const words = [...new Set(wordsOf(term))];
   if (words.length === 0) return [];
   const ring = activeKeyRing();
   return [...ring.keys.keys()].map((keyId) => JSON.stringify(blindHashes(words, keyId, ring)));
