@@ -20,6 +20,8 @@ const e2eEnv = {
   WAYMARK_DEMO_LLM_LATENCY_MS: "300",
   WAYMARK_DEMO_TOOL_LATENCY_MS: "300",
   WAYMARK_LOG_LEVEL: "warn",
+  // A fixed test key (never a real one): step I/O and secrets are encrypted at rest
+  WAYMARK_ENCRYPTION_KEYS: "e2e1:3bBZ2YjvOfhHVX2xC8oZ0n1m4zkV3hq1V+1aR6qjvN8=",
 };
 // The specs read the same values (credentials, base URL) from their environment.
 Object.assign(process.env, { ...e2eEnv, WAYMARK_E2E_BASE_URL: `http://127.0.0.1:${port}` });

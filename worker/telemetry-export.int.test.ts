@@ -11,6 +11,7 @@ import type { SpanRecord } from "../lib/telemetry/span-record";
 import { startOtlpReceiver, type OtlpReceiver } from "../lib/telemetry/testing/otlp-receiver";
 import { createTelemetryHarness, systemActor, type TelemetryHarness } from "../lib/telemetry/testing/telemetry-harness";
 import { parseRunTraceContext } from "../lib/telemetry/run-trace-context";
+import { openJson } from "../lib/security/secret-box";
 
 const CANARY_KEY = "sk-proj-CANARY7f3a9c1e5b2d4f6a8c0e";
 const CANARY_PATTERN = "TICKET-884422";
@@ -178,7 +179,8 @@ describe("trace export to an OTLP backend set with OTEL_* variables", () => {
     expect(stored).not.toContain("CANARY7f3a9c1e");
     expect(stored).not.toContain(CANARY_PATTERN);
     // Proof the canary did reach the workflow (the journal keeps it, behind the console's access control).
-    const journal = JSON.stringify(await h.query("SELECT input FROM journal_entries WHERE run_id = $1", [on.id]));
+    const rows = await h.query<{ input: unknown }>("SELECT input FROM journal_entries WHERE run_id = $1", [on.id]);
+    const journal = JSON.stringify(rows.map((row) => openJson(row.input)));
     expect(journal).toContain(CANARY_PATTERN);
   }, 120_000);
 

@@ -4,17 +4,18 @@
  * reads return it only to the deliverer.
  */
 import type { Pool } from "pg";
+import { openSecret, sealSecret } from "../security/secret-box";
 import { newWebhookSecret } from "../security/webhook-secrets";
 import { ALERT_ENDPOINT_ID } from "./outbox";
 
-// TODO(lead): seal with lib/security/secret-box
+/** The signing secret as stored: sealed with the active key (lib/security/secret-box). */
 export function sealAlertSecret(secret: string): string {
-  return secret;
+  return sealSecret(secret);
 }
 
-// TODO(lead): seal with lib/security/secret-box
+/** The stored secret in plaintext; one stored before encryption is read as it is. */
 export function openAlertSecret(sealed: string): string {
-  return sealed;
+  return openSecret(sealed);
 }
 
 /** The endpoint as pages and the API show it: never the secret, and the URL without its path. */
@@ -87,7 +88,7 @@ export async function saveAlertEndpoint(
      ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, enabled = EXCLUDED.enabled, updated_by = EXCLUDED.updated_by, updated_at = now(),
        secret_sealed = CASE WHEN $6 THEN EXCLUDED.secret_sealed ELSE alert_endpoints.secret_sealed END
      RETURNING url, secret_sealed, enabled, updated_by, created_at, updated_at`,
-    [ALERT_ENDPOINT_ID, url, sealAlertSecret(secret ?? existing!.secret_sealed), settings.enabled ?? existing?.enabled ?? true, by, secret !== null],
+    [ALERT_ENDPOINT_ID, url, sealAlertSecret(secret ?? openAlertSecret(existing!.secret_sealed)), settings.enabled ?? existing?.enabled ?? true, by, secret !== null],
   );
   return { endpoint: toView(rows[0]!), secret };
 }

@@ -11,13 +11,14 @@ import { createDb } from "../data/db";
 import { loadRegistry, syncWorkflowDefinitions } from "../control/registry";
 import { createLogger } from "../log/logger";
 import { consoleBuildIsStale } from "./build-stamp";
-import { prepareDatabase, requireRedis } from "./prepare";
+import { prepareDatabase, prepareEncryptionKey, requireRedis } from "./prepare";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const config = getConfig();
 const log = createLogger({ name: "start", level: config.WAYMARK_LOG_LEVEL });
 const baseUrl = config.WAYMARK_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
 
+prepareEncryptionKey(config);
 await prepareDatabase(config.DATABASE_URL);
 await requireRedis(config.REDIS_URL);
 

@@ -3,6 +3,7 @@
  * as an argument, so tests and processes can build their own.
  */
 import { z } from "zod";
+import { parseKeyRing } from "../security/secret-box-keys";
 
 const booleanish = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
@@ -118,6 +119,24 @@ const envSchema = z.object({
     .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean)),
   /** How often a worker looks for budget alerts to deliver */
   WAYMARK_ALERT_POLL_MS: z.coerce.number().int().min(50).default(1_000),
+  /**
+   * Keys that encrypt step I/O, approval payloads and secrets at rest: `id:base64key[,id:base64key…]`,
+   * 32 random bytes each; the first seals new values, all of them open old ones (rotation).
+   * Unset: the key file below (which `npm start` creates on first run).
+   */
+  WAYMARK_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parseKeyRing(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  /** Where the key ring is read from when WAYMARK_ENCRYPTION_KEYS is unset (relative to the working directory) */
+  WAYMARK_ENCRYPTION_KEY_FILE: z.string().min(1).default(".waymark/encryption.key"),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -7,6 +7,7 @@ import { withConnectionRetry, withTransaction } from "./db";
 import type { ApprovalDecision, Json } from "../engine/types";
 import type { ApprovalView } from "./views";
 import { AppError, conflict, notFound } from "../errors/app-error";
+import { openJson, openedText, sealedJsonParam, sealedText } from "./sealed";
 
 export interface ApprovalRow {
   id: string;
@@ -28,6 +29,7 @@ export interface ApprovalRow {
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
+/** The view of a stored row: summary, data and comment are opened (they are sealed at rest). */
 export function toApprovalView(row: ApprovalRow): ApprovalView {
   return {
     id: row.id,
@@ -35,14 +37,14 @@ export function toApprovalView(row: ApprovalRow): ApprovalView {
     stepId: row.step_id,
     kind: row.kind as ApprovalView["kind"],
     status: row.status as ApprovalView["status"],
-    summary: row.summary,
-    data: row.data ?? null,
+    summary: openedText(row.summary),
+    data: openJson<Json | null>(row.data) ?? null,
     payloadHash: row.payload_hash,
     createdAt: row.created_at.toISOString(),
     expiresAt: iso(row.expires_at),
     decidedBy: row.decided_by,
     decidedAt: iso(row.decided_at),
-    comment: row.comment,
+    comment: openedText(row.comment),
     ...(row.workflow_name !== undefined ? { workflow: row.workflow_name } : {}),
     ...(row.workflow_version !== undefined ? { version: row.workflow_version } : {}),
   };
@@ -95,7 +97,7 @@ export async function decideApproval(
        FROM runs r
        WHERE a.id = $1 AND r.id = a.run_id AND a.status = 'pending' AND ($5::text IS NULL OR a.payload_hash = $5)
        RETURNING ${APPROVAL_COLUMNS}`,
-      [input.approvalId, status, input.decidedBy, input.comment ?? null, input.payloadHash ?? null],
+      [input.approvalId, status, input.decidedBy, sealedText(input.comment), input.payloadHash ?? null],
     );
     const row = decided.rows[0];
     if (!row) {
@@ -128,7 +130,7 @@ export async function decideApproval(
       // Only the approval wait itself: never a step that already ended, nor another kind of step.
       `UPDATE journal_entries SET status = 'succeeded', output = $3::jsonb, wake_at = NULL, finished_at = $4
        WHERE run_id = $1 AND step_id = $2 AND kind = 'approval' AND status = 'waiting'`,
-      [runId, row.step_id, JSON.stringify(decision), row.decided_at],
+      [runId, row.step_id, sealedJsonParam(decision), row.decided_at],
     );
     await client.query(`INSERT INTO run_events (run_id, type, data) VALUES ($1, 'approval_decided', $2::jsonb)`, [
       runId,

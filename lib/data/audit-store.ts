@@ -4,6 +4,7 @@ import { withConnectionRetry } from "./db";
 import type { Json } from "../engine/types";
 import { jsonParam } from "./canonical-json";
 import { invalidInput } from "../errors/app-error";
+import { openSecret, sealSecret, SecretBoxError } from "../security/secret-box";
 
 export interface AuditInput {
   /** "user:<id>", "apikey:<id>", "system" */
@@ -24,12 +25,40 @@ export interface AuditEntryView {
   createdAt: string;
 }
 
+/**
+ * An approver's free-text `comment` is a decision payload, sealed at rest like the decision itself;
+ * the rest of an entry stays plaintext because queries read it (`data->>'actorLabel'`, login IPs).
+ */
+function withComment<T extends Json | null | undefined>(data: T, map: (comment: string) => string): T {
+  const fields = data as Record<string, Json> | null | undefined;
+  if (!fields || typeof fields !== "object" || Array.isArray(fields) || typeof fields.comment !== "string") return data;
+  return { ...fields, comment: map(fields.comment) } as unknown as T;
+}
+
+/** Shown for a comment the ring cannot open (its key was removed): the log stays readable. */
+export const RETIRED_KEY_COMMENT = "[sealed comment: WAYMARK_ENCRYPTION_KEYS no longer holds its key]";
+
+/**
+ * An entry's data as stored → as shown (its comment opened). Audit rows are append-only, so
+ * rotate-keys cannot re-seal them; once their key is removed the comment reads as
+ * {@link RETIRED_KEY_COMMENT} rather than failing the whole log.
+ */
+export const openAuditData = (data: Json | null): Json | null =>
+  withComment(data, (comment) => {
+    try {
+      return openSecret(comment);
+    } catch (error) {
+      if (error instanceof SecretBoxError) return RETIRED_KEY_COMMENT;
+      throw error;
+    }
+  });
+
 export async function appendAudit(db: Db, entry: AuditInput): Promise<void> {
   await db.pool.query("INSERT INTO audit_entries (actor, action, target, data) VALUES ($1, $2, $3, $4::jsonb)", [
     entry.actor,
     entry.action,
     entry.target ?? null,
-    jsonParam(entry.data),
+    jsonParam(withComment(entry.data, sealSecret)),
   ]);
 }
 
@@ -53,7 +82,7 @@ export async function listAuditEntries(
     actor: r.actor,
     action: r.action,
     target: r.target,
-    data: r.data,
+    data: openAuditData(r.data),
     createdAt: r.created_at.toISOString(),
   }));
 }

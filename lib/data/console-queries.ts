@@ -7,6 +7,7 @@
 import type { Pool } from "pg";
 import type { Json, RunStatus, StepKind } from "../engine/types";
 import type { Page } from "./views";
+import { openAuditData } from "./audit-store";
 
 /** What these queries need from a database: a pg pool (the process-wide `Db` and a test database both fit). */
 export interface ConsoleQueryDb {
@@ -228,7 +229,7 @@ export async function listAuditEntries(db: ConsoleQueryDb, filter: AuditFilter =
     actorLabel: row.label ?? row.actor,
     action: row.action,
     target: row.target,
-    data: row.data,
+    data: openAuditData(row.data),
     createdAt: row.created_at.toISOString(),
   }));
   return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };

@@ -18,7 +18,8 @@ import type {
   StepStatus,
   WaitRecord,
 } from "../engine/types";
-import { approvalPayloadHash, jsonParam } from "./canonical-json";
+import { approvalPayloadHash } from "./canonical-json";
+import { openJson, sealedJsonParam, sealedText } from "./sealed";
 import { createId } from "./ids";
 import { staleEpochError } from "./stale-epoch";
 
@@ -167,9 +168,9 @@ function completeValues(fence: unknown[], entry: JournalEntry): unknown[] {
     entry.kind,
     entry.status,
     entry.attempts,
-    jsonParam(entry.input),
-    jsonParam(entry.output),
-    jsonParam(entry.error),
+    sealedJsonParam(entry.input),
+    sealedJsonParam(entry.output),
+    sealedJsonParam(entry.error),
     entry.sideEffect ?? false,
     entry.startedAt,
     entry.finishedAt ?? null,
@@ -213,7 +214,7 @@ export function createJournalWriter(db: Db, options: JournalWriterOptions): Jour
         entry.stepId,
         entry.kind,
         entry.attempts,
-        jsonParam(entry.input),
+        sealedJsonParam(entry.input),
         entry.sideEffect ?? false,
         entry.startedAt,
       ]);
@@ -231,7 +232,7 @@ export function createJournalWriter(db: Db, options: JournalWriterOptions): Jour
         attempt.seq,
         attempt.attempt,
         attempt.status,
-        JSON.stringify(attempt.error),
+        sealedJsonParam(attempt.error),
         attempt.startedAt,
         attempt.finishedAt,
         attempt.llm?.model ?? null,
@@ -251,12 +252,13 @@ export function createJournalWriter(db: Db, options: JournalWriterOptions): Jour
         wait.seq,
         wait.stepId,
         wait.kind,
-        jsonParam(wait.input),
+        sealedJsonParam(wait.input),
         wait.wakeAt,
         wait.startedAt,
         approval ? createId("apr") : null,
-        approval?.summary ?? null,
-        approval ? jsonParam(approval.data ?? null) : null,
+        sealedText(approval?.summary),
+        approval ? sealedJsonParam(approval.data ?? null) : null,
+        // the hash is of the plaintext the approver is shown, so a decision can be checked against it
         approval ? approvalPayloadHash(approval.summary, approval.data) : null,
       ]);
     },
@@ -299,7 +301,7 @@ async function expireApproval(
     await client.query(
       `UPDATE journal_entries SET status = 'succeeded', output = $3::jsonb, wake_at = NULL, finished_at = $4
        WHERE run_id = $1 AND seq = $2`,
-      [runId, seq, JSON.stringify(TIMEOUT_DECISION), now],
+      [runId, seq, sealedJsonParam(TIMEOUT_DECISION), now],
     );
     return TIMEOUT_DECISION;
   });
@@ -310,7 +312,7 @@ async function recordedDecision(client: PoolClient, runId: string, seq: number):
     "SELECT output FROM journal_entries WHERE run_id = $1 AND seq = $2",
     [runId, seq],
   );
-  const output = rows[0]?.output as Partial<ApprovalDecision> | null | undefined;
+  const output = openJson<Partial<ApprovalDecision> | null | undefined>(rows[0]?.output);
   return output && typeof output.approved === "boolean" ? (output as ApprovalDecision) : null;
 }
 
@@ -382,9 +384,9 @@ export async function loadJournal(db: Db, runId: string): Promise<JournalEntry[]
       attempts: row.attempts,
       startedAt: row.started_at,
     };
-    if (!row.input_absent) entry.input = row.input;
-    if (!row.output_absent) entry.output = row.output;
-    if (row.error !== null) entry.error = row.error;
+    if (!row.input_absent) entry.input = openJson(row.input);
+    if (!row.output_absent) entry.output = openJson(row.output);
+    if (row.error !== null) entry.error = openJson(row.error);
     if (row.side_effect) entry.sideEffect = true;
     if (row.wake_at !== null) entry.wakeAt = row.wake_at;
     if (row.finished_at !== null) entry.finishedAt = row.finished_at;

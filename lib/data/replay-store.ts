@@ -7,6 +7,7 @@ import type { Db } from "./db";
 import { withConnectionRetry } from "./db";
 import type { JournalEntry, Json, RunStatus } from "../engine/types";
 import { loadJournal } from "./journal-writer";
+import { openJson } from "./sealed";
 
 /** A run as replay and compatibility checks need it. */
 export interface StoredRun {
@@ -45,7 +46,7 @@ function toStoredRun(row: StoredRunRow): StoredRun {
     workflowName: row.workflow_name,
     workflowVersion: row.workflow_version,
     status: row.status,
-    input: row.input,
+    input: openJson(row.input),
     budget: row.budget,
     createdAt: row.created_at,
     startedAt: row.started_at,

@@ -6,6 +6,7 @@ import type { Page, RunSummaryView, RunView, StepAttemptView, StepView } from ".
 import type { RunFilter } from "../control/types";
 import { invalidInput } from "../errors/app-error";
 import { toApprovalView } from "./approval-store";
+import { inputSearchTerms, openJson } from "./sealed";
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 const toNumber = (value: { toString(): string } | number | string | null | undefined) =>
@@ -56,7 +57,7 @@ function toRunSummary(run: RunSource): RunSummaryView {
     stepCount: run.stepCount,
     totalTokens: run.totalTokens,
     totalCostUsd: toNumber(run.totalCostUsd),
-    error: publicError(run.error),
+    error: publicError(openJson(run.error)),
     forkedFromRunId: run.forkedFromRunId,
     forkedAtStep: run.forkedAtStep,
   };
@@ -82,7 +83,7 @@ export async function getRunView(db: Db, runId: string): Promise<RunView | null>
       .map((a) => ({
         attempt: a.attempt,
         status: a.status === "timed_out" ? "timed_out" : "failed",
-        error: attemptError(a.error),
+        error: attemptError(openJson(a.error)),
         startedAt: a.startedAt.toISOString(),
         finishedAt: a.finishedAt.toISOString(),
       }));
@@ -94,7 +95,7 @@ export async function getRunView(db: Db, runId: string): Promise<RunView | null>
           {
             attempt: entry.attempts,
             status: entry.status === "succeeded" ? "succeeded" : entry.status === "failed" ? "failed" : "running",
-            error: entry.status === "failed" ? attemptError(entry.error) : null,
+            error: entry.status === "failed" ? attemptError(openJson(entry.error)) : null,
             startedAt: entry.startedAt.toISOString(),
             finishedAt: iso(entry.finishedAt),
           },
@@ -112,9 +113,9 @@ export async function getRunView(db: Db, runId: string): Promise<RunView | null>
       startedAt: firstStart.toISOString(),
       finishedAt: iso(entry.finishedAt),
       wakeAt: iso(entry.wakeAt),
-      input: (entry.input as Json) ?? null,
-      output: (entry.output as Json) ?? null,
-      error: publicError(entry.error),
+      input: openJson<Json>(entry.input) ?? null,
+      output: openJson<Json>(entry.output) ?? null,
+      error: publicError(openJson(entry.error)),
       usage:
         entry.kind === "llm"
           ? {
@@ -152,8 +153,8 @@ export async function getRunView(db: Db, runId: string): Promise<RunView | null>
 
   return {
     ...toRunSummary(run),
-    input: run.input as Json,
-    output: (run.output as Json) ?? null,
+    input: openJson<Json>(run.input),
+    output: openJson<Json>(run.output) ?? null,
     budget: (run.budget as BudgetConfig | null) ?? null,
     wakeAt: iso(run.wakeAt),
     deadlineAt: iso(run.deadlineAt),
@@ -206,7 +207,13 @@ export async function listRunSummaries(db: Db, filter: RunFilter = {}): Promise<
   if (filter.createdBefore) where.push(`created_at < ${param(filter.createdBefore)}`);
   if (filter.search?.trim()) {
     const term = escapeLike(filter.search.trim());
-    where.push(`(id LIKE ${param(`${term}%`)} OR input::text ILIKE ${param(`%${term}%`)})`);
+    // Inputs are sealed at rest: their words are found through the blind index (whole words, every
+    // word of the term), and their ciphertext must never match by chance. Inputs stored before
+    // encryption are still searched as text.
+    const words = inputSearchTerms(filter.search).map((hashes) => `input_search @> ${param(hashes)}::jsonb`);
+    where.push(
+      `(id LIKE ${param(`${term}%`)} OR (input::text NOT LIKE '"wmenc1.%' AND input::text ILIKE ${param(`%${term}%`)})${words.map((w) => ` OR ${w}`).join("")})`,
+    );
   }
   if (filter.cursor) {
     const after = decodeCursor(filter.cursor);

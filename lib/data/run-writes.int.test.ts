@@ -6,6 +6,7 @@ import { cancelRun, claimRun, createRun, findRunsToWake, finishTick, releaseClai
 import { createJournalWriter, loadJournal } from "./journal-writer";
 import { decideApproval } from "./approval-store";
 import { StaleEpochError } from "./stale-epoch";
+import { openJson } from "./sealed";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -15,8 +16,11 @@ afterAll(async () => {
   await t?.drop();
 });
 
-const runRow = async (id: string) =>
-  (await t.db.pool.query("SELECT * FROM runs WHERE id = $1", [id])).rows[0] as Record<string, unknown>;
+/** The run's row, its payload columns opened (they are sealed at rest). */
+const runRow = async (id: string) => {
+  const row = (await t.db.pool.query("SELECT * FROM runs WHERE id = $1", [id])).rows[0] as Record<string, unknown>;
+  return { ...row, input: openJson(row.input), output: openJson(row.output), error: openJson(row.error) } as Record<string, unknown>;
+};
 const eventTypes = async (id: string) =>
   (await t.db.pool.query<{ type: string }>("SELECT type FROM run_events WHERE run_id = $1 ORDER BY id", [id])).rows.map(
     (r) => r.type,

@@ -7,6 +7,7 @@ import type { Db } from "./db";
 import { withConnectionRetry } from "./db";
 import type { Json, RunStatus, SerializedError, TickOutcome } from "../engine/types";
 import { jsonParam } from "./canonical-json";
+import { inputSearchParam, openJson, sealedJsonParam } from "./sealed";
 import { notFound } from "../errors/app-error";
 import { staleEpochError } from "./stale-epoch";
 
@@ -37,9 +38,9 @@ export async function createRun(db: Db, run: CreateRunInput): Promise<{ runId: s
   const insert = () =>
     db.pool.query<{ id: string }>(
       `WITH ins AS (
-         INSERT INTO runs (id, workflow_name, workflow_version, status, input, idempotency_key, requested_by, budget,
-                           deadline_at, forked_from_run_id, forked_at_step, trace_context, created_at, updated_at)
-         VALUES ($1, $2, $3, 'queued', $4::jsonb, $5, $6, $7::jsonb, $8, $9, $10, $11::jsonb, now(), now())
+         INSERT INTO runs (id, workflow_name, workflow_version, status, input, input_search, idempotency_key, requested_by,
+                           budget, deadline_at, forked_from_run_id, forked_at_step, trace_context, created_at, updated_at)
+         VALUES ($1, $2, $3, 'queued', $4::jsonb, $14::jsonb, $5, $6, $7::jsonb, $8, $9, $10, $11::jsonb, now(), now())
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING id
        ),
@@ -71,7 +72,7 @@ export async function createRun(db: Db, run: CreateRunInput): Promise<{ runId: s
         run.id,
         run.workflowName,
         run.workflowVersion,
-        JSON.stringify(run.input ?? null),
+        sealedJsonParam(run.input ?? null),
         run.idempotencyKey ?? null,
         run.requestedBy,
         jsonParam(run.budget),
@@ -81,6 +82,7 @@ export async function createRun(db: Db, run: CreateRunInput): Promise<{ runId: s
         jsonParam(run.traceContext),
         run.copyJournal?.fromRunId ?? null,
         run.copyJournal?.beforeSeq ?? 0,
+        inputSearchParam(run.input ?? null),
       ],
     );
   // Without a key a retried insert could create a second run; with one, the retry is harmless.
@@ -187,7 +189,7 @@ export async function claimRun(
     id: row.id,
     workflowName: row.workflow_name,
     workflowVersion: row.workflow_version,
-    input: row.input,
+    input: openJson(row.input),
     epoch: row.epoch,
     startedAt: row.started_at,
     deadlineAt: row.deadline_at,
@@ -223,8 +225,10 @@ function finishEvent(outcome: TickOutcome): { type: string; data: Json } {
     case "succeeded":
       return { type: "succeeded", data: null };
     case "failed": {
-      const { name, message, reason } = outcome.error;
-      return { type: "failed", data: { name, message, reason: reason ?? null } };
+      // The message may quote step data: it stays on the run, sealed (run_events is append-only, so a
+      // sealed copy here could never be re-sealed after a key rotation).
+      const { name, reason } = outcome.error;
+      return { type: "failed", data: { name, reason: reason ?? null } };
     }
     case "suspended":
       return {
@@ -295,8 +299,8 @@ export async function finishTick(
       finish.epoch,
       outcome.type,
       outcome.type === "suspended" ? outcome.runStatus : null,
-      outcome.type === "succeeded" ? JSON.stringify(outcome.output ?? null) : null,
-      outcome.type === "failed" ? JSON.stringify(storedError(outcome.error)) : null,
+      outcome.type === "succeeded" ? sealedJsonParam(outcome.output ?? null) : null,
+      outcome.type === "failed" ? sealedJsonParam(storedError(outcome.error)) : null,
       outcome.type === "suspended" ? outcome.wakeAt : null,
       event.type,
       jsonParam(event.data),

@@ -1,12 +1,13 @@
 /**
  * Per-workflow Standard Webhooks signing secrets. A secret is shown once, when it is created or
  * rotated; rotation keeps the previous secret valid (two secrets accepted) until the next rotation,
- * so a sender can switch without dropped deliveries.
+ * so a sender can switch without dropped deliveries. Both are sealed at rest (lib/security/secret-box).
  */
 import { randomBytes } from "node:crypto";
 import type { AuthDb } from "../auth/db";
 import { actorRef, assertRole } from "../control/authorize";
 import type { Actor } from "../control/types";
+import { openSecret, sealSecret } from "./secret-box";
 
 /** The Standard Webhooks secret format: `whsec_` + base64 of 32 random bytes (spec: 24–64 bytes). */
 export function newWebhookSecret(): string {
@@ -52,9 +53,10 @@ export async function issueWebhookSecret(db: AuthDb, actor: Actor, workflow: str
     const saved = existing
       ? await tx.webhookSecret.update({
           where: { workflowName: workflow },
-          data: { secret, previousSecret: existing.secret, rotatedAt: new Date() },
+          // re-sealed, so a secret stored before encryption (or under an older key) is sealed now too
+          data: { secret: sealSecret(secret), previousSecret: sealSecret(openSecret(existing.secret)), rotatedAt: new Date() },
         })
-      : await tx.webhookSecret.create({ data: { workflowName: workflow, secret, createdBy: actorRef(actor) } });
+      : await tx.webhookSecret.create({ data: { workflowName: workflow, secret: sealSecret(secret), createdBy: actorRef(actor) } });
     await tx.auditEntry.create({
       data: {
         actor: actorRef(actor),
@@ -79,5 +81,5 @@ export async function listWebhookSecrets(db: AuthDb, actor: Actor): Promise<Webh
 export async function webhookSecretsFor(db: AuthDb, workflow: string): Promise<string[]> {
   const row = await db.prisma.webhookSecret.findUnique({ where: { workflowName: workflow } });
   if (!row) return [];
-  return row.previousSecret ? [row.secret, row.previousSecret] : [row.secret];
+  return (row.previousSecret ? [row.secret, row.previousSecret] : [row.secret]).map((sealed) => openSecret(sealed));
 }

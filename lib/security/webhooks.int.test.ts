@@ -12,6 +12,7 @@ import { createInProcess, type InProcess } from "../testing/in-process";
 import { issueWebhookSecretForWorkflow } from "./webhook-admin";
 import { acceptWebhookDelivery } from "./webhook-delivery";
 import { listWebhookSecrets, webhookSecretsFor } from "./webhook-secrets";
+import { openJson } from "./secret-box";
 
 let t: InProcess;
 const admin: Actor = { kind: "user", id: "usr_admin", label: "admin@example.com", role: "admin" };
@@ -76,7 +77,7 @@ describe("webhook deliveries", () => {
     const result = await deliver(first.bytes, first.headers);
     expect(result.created).toBe(true);
     const [run] = await t.query<{ input: unknown; requested_by: string }>("SELECT input, requested_by FROM runs WHERE id = $1", [result.runId]);
-    expect(run).toEqual({ input: { steps: 2 }, requested_by: `webhook:${WORKFLOW}` });
+    expect({ ...run, input: openJson(run!.input) }).toEqual({ input: { steps: 2 }, requested_by: `webhook:${WORKFLOW}` });
 
     // S16: the same delivery again (a sender retry or an attacker's replay) starts nothing new.
     const before = await runCount();

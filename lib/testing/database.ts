@@ -7,6 +7,7 @@ import pg from "pg";
 import { loadConfig } from "../config/env";
 import { createDb, type Db } from "../data/db";
 import { maintenanceUrl, migrate } from "../data/migrate";
+import "./encryption-keys";
 
 export interface TestDatabase {
   /** Connection URL of the new database */

@@ -176,6 +176,32 @@ export function replayProbe(version: 1 | 2 | 3) {
   });
 }
 
+/**
+ * Carries its input into every payload column: a step output, a retried step's error, an LLM
+ * prompt and reply, an approval's summary and data, and the run's output (or, with `fail`, its
+ * error). The encryption-at-rest proof greps a database dump for it.
+ */
+export const canaryProbe = defineWorkflow({
+  name: "canary-probe",
+  version: 1,
+  input: z.object({ note: z.string(), secret: z.string(), fail: z.boolean().default(false) }),
+  async run(ctx, input) {
+    const echoed = await ctx.step("echo", () => ({ note: input.note, secret: input.secret }));
+    await ctx.step(
+      "flaky",
+      ({ attempt }) => {
+        if (attempt === 1) throw new Error(`upstream refused the key ${input.secret}`);
+        return { retried: true };
+      },
+      { retry: { maxAttempts: 2, initialDelayMs: 10 } },
+    );
+    await ctx.llm("draft", { model: "gpt-4o-mini", messages: [{ role: "user", content: `Write to ${input.note} with ${input.secret}` }] });
+    const decision = await ctx.waitForApproval("review", { summary: `Send to ${input.note}?`, data: echoed });
+    if (input.fail) throw new FatalError(`delivery with ${input.secret} was refused`);
+    return { sentTo: input.note, approved: decision.approved };
+  },
+});
+
 export function fixtureWorkflows(variant: "original" | "reordered" = "original") {
-  return [durableChain, approvalProbe, reorderProbe(variant), poisonProbe, noopChain, replayProbe(1), replayProbe(2), replayProbe(3)];
+  return [durableChain, approvalProbe, reorderProbe(variant), poisonProbe, noopChain, replayProbe(1), replayProbe(2), replayProbe(3), canaryProbe];
 }

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { processEnv } from "../config/env";
+import "./encryption-keys";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
