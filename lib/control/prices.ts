@@ -20,7 +20,7 @@ import type { Actor } from "./types";
 export const PRICE_BACKDATE_TOLERANCE_MS = 60_000;
 
 const MODEL_NAME = /^[a-z0-9][a-z0-9._:/-]{0,99}$/;
-const perMTok = z.number().finite().min(0, "must be 0 or more (USD per million tokens)").max(100_000, "must be at most 100,000 USD per million tokens");
+const perMTok = z.number({ error: "enter a price in USD per million tokens" }).finite().min(0, "must be 0 or more (USD per million tokens)").max(100_000, "must be at most 100,000 USD per million tokens");
 
 /** `POST /api/v1/admin/prices` and the console's form. */
 export const modelPriceBody = z.strictObject({

@@ -8,6 +8,7 @@ import { hasRole, requireActor } from "../../../../lib/auth/current-actor";
 import { getControl } from "../../../../lib/control";
 import { AutoRefresh } from "../../../_ui/auto-refresh";
 import { PageHeader } from "../../../_ui/page-header";
+import { AdminTabs } from "../_components/admin-tabs";
 import { AlertEndpointPanel } from "./_components/alert-endpoint-panel";
 import { BudgetsPanel } from "./_components/budgets-panel";
 
@@ -30,6 +31,7 @@ export default async function BudgetsPage() {
         title="Budgets"
         description="Limits per workflow per day and month, and for all workflows per day. An LLM call that would pass one pauses or fails its run, as the budget says."
       />
+      <AdminTabs current="/admin/budgets" />
       <div className="stack">
         {isAdmin ? null : (
           <p className="callout callout-warn" role="status">
