@@ -6,6 +6,7 @@
 import { useActionState, useEffect, useId, useState } from "react";
 import type { Json } from "../../../../lib/engine/types";
 import type { ApprovalView } from "../../../../lib/data/views";
+import { describeBudgetLedger } from "../../../../lib/timeline/budget-events";
 import { formatCount, formatPercent, formatUsd } from "../../../_ui/format";
 import { submitKeepingValues } from "../../admin/budgets/_components/keep-values";
 import { decideApprovalAction } from "../actions";
@@ -39,14 +40,7 @@ export function budgetFactsOf(data: Json | null): BudgetApprovalFacts {
   };
 }
 
-/** "the run's budget", "workflow-day budget for freight-quote (2026-11-23)" */
-export function budgetName(facts: Pick<BudgetApprovalFacts, "scope" | "ledgerId">): string {
-  if (facts.scope === "run" || facts.ledgerId?.startsWith("run:")) return "the run's budget";
-  const [scope, ...rest] = (facts.ledgerId ?? facts.scope ?? "budget").split(":");
-  if (scope === "global-day") return `the global daily budget (${rest.join(":")})`;
-  const [workflow, period] = rest;
-  return `${scope === "workflow-month" ? "the monthly" : "the daily"} budget of ${workflow ?? "the workflow"}${period ? ` (${period})` : ""}`;
-}
+const budgetName = (facts: Pick<BudgetApprovalFacts, "scope" | "ledgerId">) => describeBudgetLedger(facts.scope, facts.ledgerId);
 
 export function BudgetFacts({ approval }: { approval: ApprovalView }) {
   const facts = budgetFactsOf(approval.data);
