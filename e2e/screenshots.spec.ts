@@ -31,6 +31,7 @@ test("screenshots of every page", async ({ browser, request }) => {
     ["audit", "/audit"],
     ["admin", "/admin"],
     ["admin-budgets", "/admin/budgets"],
+    ["admin-prices", "/admin/prices"],
     ["not-found", "/runs/run_does_not_exist"],
   ];
 

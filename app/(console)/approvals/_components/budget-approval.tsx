@@ -139,7 +139,7 @@ export function BudgetDecisionForm({ approval, onDecided }: { approval: Approval
           )}
         </div>
         <span id={`${id}-raise-note`} className={raiseError ? "field-error" : "field-hint"}>
-          {raiseError ?? `Added to ${budgetName(facts)}'s limit.`}
+          {raiseError ?? `Added to the limit of ${budgetName(facts)}.`}
         </span>
       </div>
       <div className="field" style={{ flex: 1, minWidth: 200 }}>

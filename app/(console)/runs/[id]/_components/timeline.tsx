@@ -4,7 +4,7 @@
  * axis. Geometry comes from lib/timeline's pure projection; this file only draws it. Each row is
  * a button that opens the step's detail.
  */
-import type { Timeline as TimelineModel, TimelineRow } from "../../../../../lib/timeline/types";
+import type { BudgetPauseFacts, ChargeFacts, Timeline as TimelineModel, TimelineRow } from "../../../../../lib/timeline/types";
 import { formatCount, formatDuration, formatUsd } from "../../../../_ui/format";
 import { KIND_LABELS, StepKindIcon } from "../../../../_ui/icons";
 import { EmptyState } from "../../../../_ui/states";
@@ -12,10 +12,11 @@ import { statusTone } from "../../../../_ui/status-badge";
 import { LocalTime } from "../../../../_ui/time";
 import styles from "./timeline.module.css";
 
-export function Timeline({ timeline, selectedStepId, onSelect, runStatus }: {
+export function Timeline({ timeline, selectedKey, onSelect, runStatus }: {
   timeline: TimelineModel;
-  selectedStepId: string | null;
-  onSelect: (stepId: string) => void;
+  /** A step id (its step and attempt rows are pressed) or a budget row's key */
+  selectedKey: string | null;
+  onSelect: (row: TimelineRow) => void;
   runStatus: string;
 }) {
   if (timeline.rows.length === 0) {
@@ -29,6 +30,12 @@ export function Timeline({ timeline, selectedStepId, onSelect, runStatus }: {
   }
   return (
     <div className={styles.timeline}>
+      {timeline.budgetFailure ? (
+        <p className={`callout callout-error ${styles.budgetFailure}`} data-testid="budget-failure">
+          <strong>Budget exceeded{timeline.budgetFailure.abortedBy ? `: aborted by ${timeline.budgetFailure.abortedBy}` : ": the run failed"}.</strong>{" "}
+          {timeline.budgetFailure.message}
+        </p>
+      ) : null}
       <div className={styles.grid} aria-hidden="true">
         {timeline.axis.ticks.map((tick) => (
           <span key={tick.offsetMs} className={styles.gridLine} style={{ left: `${tick.leftPct}%` }} />
@@ -56,13 +63,15 @@ export function Timeline({ timeline, selectedStepId, onSelect, runStatus }: {
               type="button"
               className={styles.row}
               data-depth={row.depth}
-              aria-pressed={row.stepId === selectedStepId}
+              aria-pressed={row.type === "budget" ? row.key === selectedKey : row.stepId === selectedKey}
               aria-label={rowAccessibleName(row)}
-              onClick={() => onSelect(row.stepId)}
+              onClick={() => onSelect(row)}
             >
               <span className={styles.label}>
                 <span className={styles.labelMain}>
-                  {row.depth === 0 ? (
+                  {row.type === "budget" ? (
+                    <span className={`${styles.kindIcon} ${styles.budgetIcon} tone-bad`} aria-hidden="true">$</span>
+                  ) : row.depth === 0 ? (
                     <span className={`${styles.kindIcon} ${row.kind === "llm" ? "tone-llm" : row.kind === "approval" || row.kind === "sleep" ? "tone-warn" : "tone-neutral"}`}>
                       <StepKindIcon kind={row.kind} size={13} />
                     </span>
@@ -71,7 +80,7 @@ export function Timeline({ timeline, selectedStepId, onSelect, runStatus }: {
                   )}
                   <span className={`${styles.stepId} truncate`}>{row.label}</span>
                   {row.depth === 0 && row.attemptCount > 1 ? <span className="badge tone-warn">{row.attemptCount} attempts</span> : null}
-                  <span className={`badge ${statusTone(row.status)} ${styles.statusBadge}`}>{row.status.replace("_", " ")}</span>
+                  <span className={`badge ${statusTone(row.status)} ${styles.statusBadge}`}>{statusLabel(row)}</span>
                   <span className={`${styles.duration} num`}>{formatDuration(row.durationMs)}</span>
                 </span>
                 <RowFacts row={row} />
@@ -98,15 +107,74 @@ export function Timeline({ timeline, selectedStepId, onSelect, runStatus }: {
   );
 }
 
+/** A budget row's badge says what happened to the pause; other rows show their status. */
+function statusLabel(row: TimelineRow): string {
+  const outcome = row.budget?.decision.outcome;
+  if (outcome === "pending") return "paused";
+  if (outcome) return outcome;
+  return row.status.replace("_", " ");
+}
+
+/** "$0.0004 of $0.0005", "900 of 1,000 tokens": what was used of the limit that refused. */
+export function budgetUse(pause: BudgetPauseFacts): string {
+  return [
+    pause.limitUsd !== null ? `${formatUsd(pause.spentUsd)} of ${formatUsd(pause.limitUsd)}` : null,
+    pause.limitTokens !== null ? `${formatCount(pause.spentTokens)} of ${formatCount(pause.limitTokens)} tokens` : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
+/** "$0.05", "5k tokens", "$0.05 and 5k tokens" */
+export function raiseText(raised: { usd: number | null; tokens: number | null }): string {
+  return [raised.usd !== null ? formatUsd(raised.usd) : null, raised.tokens !== null ? `${formatCount(raised.tokens)} tokens` : null].filter(Boolean).join(" and ");
+}
+
+function BudgetFacts({ row }: { row: TimelineRow }) {
+  const pause = row.budget;
+  if (!pause) {
+    return <span className={`${styles.facts} ${styles.error}`}>The run failed: the next LLM call did not fit its budget.</span>;
+  }
+  const { decision } = pause;
+  const when = decision.at ? <> · <LocalTime iso={decision.at} timeOnly /></> : null;
+  return (
+    <span className={styles.facts} data-testid="budget-event" title={pause.summary}>
+      {pause.budget}: {budgetUse(pause)}
+      {" → "}
+      {decision.outcome === "pending" ? (
+        "waiting for a raise or an abort"
+      ) : decision.outcome === "raised" ? (
+        <><strong>raised by {raiseText(decision.raisedBy!)}</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
+      ) : decision.outcome === "aborted" ? (
+        <><strong>aborted</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
+      ) : decision.outcome === "continued" ? (
+        <><strong>continued</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
+      ) : (
+        <strong>expired</strong>
+      )}
+      {decision.comment ? <> · “{decision.comment}”</> : null}
+    </span>
+  );
+}
+
+/** " · charged $0.0004" for one attempt's charge. */
+function chargeText(charges: ChargeFacts[]): string {
+  const charge = charges[0];
+  return charge ? ` · charged ${formatUsd(charge.costUsd)}` : "";
+}
+
 /** The second line of a row: the fact a person scans for (error, decision, model and cost). */
 function RowFacts({ row }: { row: TimelineRow }) {
+  if (row.type === "budget") return <BudgetFacts row={row} />;
   if (row.type === "attempt") {
     const error = row.errors[0];
-    return error ? (
+    if (!error) return row.charges.length > 0 ? <span className={styles.facts}>{chargeText(row.charges).slice(3)}</span> : null;
+    return (
       <span className={`${styles.facts} ${styles.error}`} title={`${error.name}: ${error.message}`}>
         {error.name}: {error.message}
+        {row.charges.length > 0 ? <span className={styles.charge} data-testid="attempt-charge">{chargeText(row.charges)}</span> : null}
       </span>
-    ) : null;
+    );
   }
   if (row.wait?.kind === "approval") {
     const decision = row.wait.decision;
@@ -138,10 +206,14 @@ function RowFacts({ row }: { row: TimelineRow }) {
     );
   }
   if (row.llm) {
+    const failed = row.charges.filter((charge) => charge.status !== "succeeded");
     return (
       <span className={styles.facts}>
         {row.llm.model ?? "model unknown"} · {formatCount(row.llm.totalTokens)} tokens · {formatUsd(row.llm.costUsd)}
         {row.llm.finishReason ? ` · ${row.llm.finishReason}` : ""}
+        {failed.length > 0
+          ? ` · +${formatUsd(failed.reduce((sum, charge) => sum + charge.costUsd, 0))} on ${failed.length} failed ${failed.length === 1 ? "attempt" : "attempts"}`
+          : ""}
       </span>
     );
   }
@@ -152,6 +224,17 @@ function RowFacts({ row }: { row: TimelineRow }) {
 }
 
 function rowAccessibleName(row: TimelineRow): string {
+  if (row.type === "budget") {
+    const decision = row.budget?.decision;
+    return [
+      row.label,
+      statusLabel(row),
+      decision?.outcome === "raised" && decision.raisedBy ? `raised by ${raiseText(decision.raisedBy)}` : null,
+      decision?.by ? `by ${decision.by}` : null,
+    ]
+      .filter(Boolean)
+      .join(", ");
+  }
   const parts = [row.depth === 0 ? `${KIND_LABELS[row.kind]} ${row.label}` : `${row.stepId}, ${row.label}`, row.status.replace("_", " "), formatDuration(row.durationMs)];
   if (row.depth === 0 && row.attemptCount > 1) parts.push(`${row.attemptCount} attempts`);
   const decision = row.wait?.decision;
