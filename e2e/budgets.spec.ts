@@ -59,7 +59,7 @@ test("a run over its budget pauses into the inbox; raising the limit there lets 
 
   const card = budgetCard(page, runId);
   await expect(card).toBeVisible({ timeout: 30_000 });
-  await expect(card.getByRole("heading")).toContainText('LLM step "draft-quote"');
+  await expect(card.getByRole("heading", { level: 3 })).toContainText('LLM step "draft-quote"');
   const facts = card.getByTestId("budget-facts");
   await expect(facts).toContainText("the run's budget");
   await expect(facts).toContainText("draft-quote");
@@ -124,7 +124,7 @@ test("an approver aborts a run at its budget pause: it fails with a clear reason
   const run = new RunPage(page);
   await run.open(runId);
   await run.expectRunStatus("failed");
-  await expect(page.getByTestId("budget-failure")).toContainText(`Budget exceeded: aborted by ${admin.email}.`);
+  await expect(page.getByTestId("budget-failure")).toContainText(`The run failed: aborted by ${admin.email}.`);
   await expect(page.getByTestId("budget-failure")).toContainText(`${admin.email} aborted the run at the budget pause.`);
   const pause = page.locator("li[data-row-type='budget']");
   await expect(pause).toHaveAttribute("data-status", "rejected");
@@ -135,9 +135,10 @@ test("an approver aborts a run at its budget pause: it fails with a clear reason
   const failing = await startOverBudget(request, { maxCostUsd: 0.0001, onExceed: "fail" });
   await run.open(failing);
   await run.expectRunStatus("failed");
-  await expect(page.getByTestId("budget-failure")).toContainText("Budget exceeded: the run failed.");
+  await expect(page.getByTestId("budget-failure")).toContainText("The run failed.");
   await expect(page.getByTestId("budget-failure")).toContainText("Raise the run's budget and replay it.");
   await expect(page.locator("li[data-row-type='budget']")).toHaveAttribute("data-status", "failed");
+  await expect(page.locator("li[data-row-type='budget']").getByTestId("budget-event")).toContainText('The run failed: Budget exceeded: LLM step "draft-quote"');
   await shoot(browser, `/runs/${failing}`, "budget-timeline-failed", async (shot) => {
     await expect(shot.getByTestId("budget-failure")).toBeVisible();
   });

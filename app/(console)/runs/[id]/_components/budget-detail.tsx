@@ -14,13 +14,15 @@ export function BudgetPauseDetail({ row, failure }: { row: TimelineRow; failure:
   const pause = row.budget;
   if (!pause) {
     return (
-      <div className={`card ${styles.stepCard}`}>
+      <div className={`card ${styles.stepCard}`} data-testid="budget-failure">
         <div className="card-header">
           <h2 className="section-title">Budget exceeded</h2>
           <StatusBadge status="failed" />
         </div>
         <div className="card-body stack">
-          <p className="callout callout-error text-pre" style={{ fontFamily: "inherit" }}>{failure?.message ?? "The run failed: an LLM call did not fit its budget."}</p>
+          <p className="callout callout-error" style={{ overflowWrap: "anywhere" }}>
+            <strong>The run failed.</strong> {failure?.message ?? "An LLM call did not fit its budget."}
+          </p>
           <p className="muted">The budget says to fail rather than pause. Raise it and replay the run from the refused step.</p>
         </div>
       </div>
@@ -59,7 +61,7 @@ export function BudgetPauseDetail({ row, failure }: { row: TimelineRow; failure:
           ) : (
             <dl className="kv">
               <dt>Outcome</dt>
-              <dd>
+              <dd data-testid="budget-outcome">
                 {decision.outcome === "raised" && decision.raisedBy
                   ? `Raised by ${raiseText(decision.raisedBy)}, and the run continued`
                   : decision.outcome === "aborted"
@@ -82,6 +84,11 @@ export function BudgetPauseDetail({ row, failure }: { row: TimelineRow; failure:
               <dd>{decision.comment ? <span className="text-pre" style={{ fontFamily: "inherit" }}>{decision.comment}</span> : <span className="muted">none</span>}</dd>
             </dl>
           )}
+          {decision.outcome === "aborted" && failure ? (
+            <p className="callout callout-error" data-testid="budget-failure" style={{ overflowWrap: "anywhere" }}>
+              <strong>The run failed{failure.abortedBy ? `: aborted by ${failure.abortedBy}` : ""}.</strong> {failure.message}
+            </p>
+          ) : null}
         </section>
       </div>
     </div>

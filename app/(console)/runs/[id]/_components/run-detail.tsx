@@ -62,7 +62,9 @@ export function RunDetail({ runId, requestedByLabel, canCancel, canReplay = fals
     ) : null;
   }
 
-  const selectedPause = timeline.rows.find((row) => row.type === "budget" && row.key === selectedBudget) ?? null;
+  // Until someone picks a row: a budget pause that is waiting, or the budget failure that ended the run, is the news.
+  const budgetNews = selected === null ? timeline.rows.find((row) => row.type === "budget" && (row.status === "waiting" || row.budget === null || (timeline.budgetFailure !== null && row.status === "rejected"))) : undefined;
+  const selectedPause = timeline.rows.find((row) => row.type === "budget" && row.key === (selectedBudget ?? budgetNews?.key)) ?? null;
   const selectedStep = selectedPause ? undefined : (run.steps.find((step) => step.id === selected) ?? defaultStep(run.steps));
   const replayStep = run.steps.find((step) => step.id === replayFrom);
   const replayVersions = versions.length > 0 ? versions : [run.version];

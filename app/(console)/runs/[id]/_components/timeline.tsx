@@ -30,12 +30,6 @@ export function Timeline({ timeline, selectedKey, onSelect, runStatus }: {
   }
   return (
     <div className={styles.timeline}>
-      {timeline.budgetFailure ? (
-        <p className={`callout callout-error ${styles.budgetFailure}`} data-testid="budget-failure">
-          <strong>Budget exceeded{timeline.budgetFailure.abortedBy ? `: aborted by ${timeline.budgetFailure.abortedBy}` : ": the run failed"}.</strong>{" "}
-          {timeline.budgetFailure.message}
-        </p>
-      ) : null}
       <div className={styles.grid} aria-hidden="true">
         {timeline.axis.ticks.map((tick) => (
           <span key={tick.offsetMs} className={styles.gridLine} style={{ left: `${tick.leftPct}%` }} />
@@ -83,7 +77,7 @@ export function Timeline({ timeline, selectedKey, onSelect, runStatus }: {
                   <span className={`badge ${statusTone(row.status)} ${styles.statusBadge}`}>{statusLabel(row)}</span>
                   <span className={`${styles.duration} num`}>{formatDuration(row.durationMs)}</span>
                 </span>
-                <RowFacts row={row} />
+                <RowFacts row={row} failure={timeline.budgetFailure} />
               </span>
               <span className={styles.track}>
                 {row.bars.map((bar) => (
@@ -130,10 +124,11 @@ export function raiseText(raised: { usd: number | null; tokens: number | null })
   return [raised.usd !== null ? formatUsd(raised.usd) : null, raised.tokens !== null ? `${formatCount(raised.tokens)} tokens` : null].filter(Boolean).join(" and ");
 }
 
-function BudgetFacts({ row }: { row: TimelineRow }) {
+function BudgetFacts({ row, failure }: { row: TimelineRow; failure: TimelineModel["budgetFailure"] }) {
   const pause = row.budget;
   if (!pause) {
-    return <span className={`${styles.facts} ${styles.error}`}>The run failed: the next LLM call did not fit its budget.</span>;
+    const reason = failure?.message ?? "The next LLM call did not fit the budget.";
+    return <span className={`${styles.facts} ${styles.error}`} data-testid="budget-event" title={reason}>The run failed: {reason}</span>;
   }
   const { decision } = pause;
   const when = decision.at ? <> · <LocalTime iso={decision.at} timeOnly /></> : null;
@@ -164,8 +159,8 @@ function chargeText(charges: ChargeFacts[]): string {
 }
 
 /** The second line of a row: the fact a person scans for (error, decision, model and cost). */
-function RowFacts({ row }: { row: TimelineRow }) {
-  if (row.type === "budget") return <BudgetFacts row={row} />;
+function RowFacts({ row, failure }: { row: TimelineRow; failure: TimelineModel["budgetFailure"] }) {
+  if (row.type === "budget") return <BudgetFacts row={row} failure={failure} />;
   if (row.type === "attempt") {
     const error = row.errors[0];
     if (!error) return row.charges.length > 0 ? <span className={styles.facts}>{chargeText(row.charges).slice(3)}</span> : null;
