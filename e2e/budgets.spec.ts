@@ -91,7 +91,7 @@ test("a run over its budget pauses into the inbox; raising the limit there lets 
   const pause = page.locator("li[data-row-type='budget']");
   await expect(pause).toHaveAttribute("data-status", "approved");
   await expect(pause.getByTestId("budget-event")).toContainText("the run's budget");
-  await expect(pause.getByTestId("budget-event")).toContainText(`raised by $0.05 by ${admin.email}`);
+  await expect(pause.getByTestId("budget-event")).toContainText(`Raised by $0.05 by ${admin.email}`);
   await expect(pause.getByTestId("budget-event")).toContainText("worth a quote");
   await pause.getByRole("button").click();
   const detail = run.stepDetail.getByTestId("budget-detail");
@@ -128,7 +128,7 @@ test("an approver aborts a run at its budget pause: it fails with a clear reason
   await expect(page.getByTestId("budget-failure")).toContainText(`${admin.email} aborted the run at the budget pause.`);
   const pause = page.locator("li[data-row-type='budget']");
   await expect(pause).toHaveAttribute("data-status", "rejected");
-  await expect(pause.getByTestId("budget-event")).toContainText(`aborted by ${admin.email}`);
+  await expect(pause.getByTestId("budget-event")).toContainText(`Aborted by ${admin.email}`);
   await expect(pause.getByTestId("budget-event")).toContainText("not this one");
   await expect(run.stepRow("draft-quote")).toHaveCount(0);
 

@@ -74,8 +74,14 @@ export function PricesPanel({ table, actorLabels, canEdit }: { table: PriceTable
                       <td className="right num">{model.current.cachedInputPerMTok === null ? <span className="faint">–</span> : formatPerMTok(model.current.cachedInputPerMTok)}</td>
                       <td className="right num" data-testid="current-output">{formatPerMTok(model.current.outputPerMTok)}</td>
                       <td className="nowrap">
-                        <div><LocalTime iso={model.current.effectiveFrom} /></div>
-                        <div className="faint">{who(model.current)}</div>
+                        {model.current.createdBy === "seed" ? (
+                          <span className="faint">list price shipped with Waymark</span>
+                        ) : (
+                          <>
+                            <div><LocalTime iso={model.current.effectiveFrom} /></div>
+                            <div className="faint">{who(model.current)}</div>
+                          </>
+                        )}
                       </td>
                     </>
                   ) : (
@@ -88,9 +94,11 @@ export function PricesPanel({ table, actorLabels, canEdit }: { table: PriceTable
                       <ul className={styles.scheduled} aria-label={`Scheduled prices of ${model.model}`}>
                         {model.scheduled.map((row) => (
                           <li key={row.id} data-testid="scheduled-price">
-                            <span className="badge tone-info">from <LocalTime iso={row.effectiveFrom} /></span>{" "}
-                            <span className="num">{formatPerMTok(row.inputPerMTok)} in · {formatPerMTok(row.outputPerMTok)} out</span>
-                            {row.cachedInputPerMTok !== null ? <span className="faint num"> · {formatPerMTok(row.cachedInputPerMTok)} cached</span> : null}
+                            <span className="badge tone-info">from <LocalTime iso={row.effectiveFrom} /></span>
+                            <span className="num nowrap">
+                              {formatPerMTok(row.inputPerMTok)} in · {formatPerMTok(row.outputPerMTok)} out
+                              {row.cachedInputPerMTok !== null ? <span className="faint"> · {formatPerMTok(row.cachedInputPerMTok)} cached</span> : null}
+                            </span>
                           </li>
                         ))}
                       </ul>
@@ -121,8 +129,8 @@ function History({ model, who }: { model: ModelPricesView; who: (row: ModelPrice
       <ol>
         {model.history.map((row) => (
           <li key={row.id} className="num">
-            from <LocalTime iso={row.effectiveFrom} />: {formatPerMTok(row.inputPerMTok)} in · {formatPerMTok(row.outputPerMTok)} out
-            <span className="faint"> · {who(row)}</span>
+            {row.createdBy === "seed" ? "shipped with Waymark" : <>from <LocalTime iso={row.effectiveFrom} /></>}: {formatPerMTok(row.inputPerMTok)} in · {formatPerMTok(row.outputPerMTok)} out
+            {row.createdBy === "seed" ? null : <span className="faint"> · {who(row)}</span>}
           </li>
         ))}
       </ol>

@@ -134,20 +134,20 @@ function BudgetFacts({ row, failure }: { row: TimelineRow; failure: TimelineMode
   const when = decision.at ? <> · <LocalTime iso={decision.at} timeOnly /></> : null;
   return (
     <span className={styles.facts} data-testid="budget-event" title={pause.summary}>
-      {pause.budget}: {budgetUse(pause)}
-      {" → "}
       {decision.outcome === "pending" ? (
-        "waiting for a raise or an abort"
+        "Waiting for a raise or an abort"
       ) : decision.outcome === "raised" ? (
-        <><strong>raised by {raiseText(decision.raisedBy!)}</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
+        <><strong>Raised by {raiseText(decision.raisedBy!)}</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
       ) : decision.outcome === "aborted" ? (
-        <><strong>aborted</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
+        <><strong>Aborted</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
       ) : decision.outcome === "continued" ? (
-        <><strong>continued</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
+        <><strong>Continued</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
       ) : (
-        <strong>expired</strong>
+        <strong>Expired</strong>
       )}
       {decision.comment ? <> · “{decision.comment}”</> : null}
+      {" · "}
+      {pause.budget}: {budgetUse(pause)}
     </span>
   );
 }
