@@ -1,5 +1,11 @@
-/** The Admin section's tabs: users and keys, budgets, prices. Server-rendered links; `current` is the page. */
+/**
+ * The Admin section's frame: tabs (users and keys, budgets, prices) and, for the pages viewers may
+ * read, the page header with live refresh and a note that changing things needs the admin role.
+ */
 import Link from "next/link";
+import type { Actor } from "../../../../lib/control/types";
+import { AutoRefresh } from "../../../_ui/auto-refresh";
+import { PageHeader } from "../../../_ui/page-header";
 import styles from "./admin-tabs.module.css";
 
 const TABS = [
@@ -8,7 +14,9 @@ const TABS = [
   { href: "/admin/prices", label: "Prices" },
 ] as const;
 
-export function AdminTabs({ current }: { current: (typeof TABS)[number]["href"] }) {
+type AdminHref = (typeof TABS)[number]["href"];
+
+export function AdminTabs({ current }: { current: AdminHref }) {
   return (
     <nav aria-label="Admin sections" className={styles.tabs}>
       {TABS.map((tab) => (
@@ -17,5 +25,34 @@ export function AdminTabs({ current }: { current: (typeof TABS)[number]["href"] 
         </Link>
       ))}
     </nav>
+  );
+}
+
+/** An Admin page everyone may read: header, tabs, a refresh every `refreshMs`, and the read-only note for non-admins. */
+export function AdminReadablePage({ title, description, current, refreshMs, actor, canEdit, changing, children }: {
+  title: string;
+  description: string;
+  current: AdminHref;
+  refreshMs: number;
+  actor: Actor;
+  canEdit: boolean;
+  /** What needs the admin role: "Changing budgets" */
+  changing: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <>
+      <AutoRefresh intervalMs={refreshMs} />
+      <PageHeader eyebrow="Admin" title={title} description={description} />
+      <AdminTabs current={current} />
+      <div className="stack">
+        {canEdit ? null : (
+          <p className="callout callout-warn" role="status">
+            {changing} needs the admin role; you are signed in as {actor.label} ({actor.role}).
+          </p>
+        )}
+        {children}
+      </div>
+    </>
   );
 }

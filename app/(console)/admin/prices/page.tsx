@@ -7,9 +7,7 @@ import type { Metadata } from "next";
 import { hasRole, requireActor } from "../../../../lib/auth/current-actor";
 import { getControl, getDb } from "../../../../lib/control";
 import { resolveActorLabels } from "../../../../lib/data/console-queries";
-import { AutoRefresh } from "../../../_ui/auto-refresh";
-import { PageHeader } from "../../../_ui/page-header";
-import { AdminTabs } from "../_components/admin-tabs";
+import { AdminReadablePage } from "../_components/admin-tabs";
 import { PricesPanel } from "./_components/prices-panel";
 
 export const metadata: Metadata = { title: "Prices" };
@@ -21,22 +19,16 @@ export default async function PricesPage() {
   const labels = await resolveActorLabels(await getDb(), rows.map((row) => row?.createdBy ?? null));
   const isAdmin = hasRole(actor, "admin");
   return (
-    <>
-      <AutoRefresh intervalMs={10_000} />
-      <PageHeader
-        eyebrow="Admin"
-        title="Prices"
-        description="List prices per million tokens, with the date each applies from. Every LLM call attempt keeps the price it was charged at, so a change here never rewrites past costs."
-      />
-      <AdminTabs current="/admin/prices" />
-      <div className="stack">
-        {isAdmin ? null : (
-          <p className="callout callout-warn" role="status">
-            Changing prices needs the admin role; you are signed in as {actor.label} ({actor.role}).
-          </p>
-        )}
-        <PricesPanel table={table} actorLabels={labels} canEdit={isAdmin} />
-      </div>
-    </>
+    <AdminReadablePage
+      title="Prices"
+      description="List prices per million tokens, with the date each applies from. Every LLM call attempt keeps the price it was charged at, so a change here never rewrites past costs."
+      current="/admin/prices"
+      refreshMs={10_000}
+      actor={actor}
+      canEdit={isAdmin}
+      changing="Changing prices"
+    >
+      <PricesPanel table={table} actorLabels={labels} canEdit={isAdmin} />
+    </AdminReadablePage>
   );
 }

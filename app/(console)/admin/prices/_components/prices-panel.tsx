@@ -9,6 +9,7 @@ import { EmptyState } from "../../../../_ui/states";
 import { LocalTime } from "../../../../_ui/time";
 import { addPriceAction } from "../actions";
 import adminStyles from "../../_components/admin.module.css";
+import budgetStyles from "../../budgets/_components/budgets.module.css";
 import { formatPerMTok } from "./format-price";
 import styles from "./prices.module.css";
 
@@ -179,7 +180,7 @@ function PriceForm({ prefill, models, onDone }: { prefill: ModelPricesView | nul
     <div className={adminStyles.createForm}>
       <form onSubmit={submitWithInstant(action)} aria-label="Add a price">
         <h3 className={adminStyles.formTitle}>{prefill ? `Change the price of ${prefill.model}` : "Add a price"}</h3>
-        <div className={styles.formGrid}>
+        <div className={budgetStyles.formGrid}>
           {field("model", "Model", "A family name prices its dated versions too.", { required: true, defaultValue: prefill?.model ?? "", list: `${id}-models`, placeholder: "gpt-4o-mini", autoComplete: "off" })}
           <datalist id={`${id}-models`}>{models.map((name) => <option key={name} value={name} />)}</datalist>
           {field("provider", "Vendor", "Empty: kept, or guessed from the name.", { defaultValue: prefill?.provider ?? "", placeholder: "openai" })}
