@@ -12,12 +12,12 @@ import { admin, ApprovalsPage, baseURL, bearer, LoginPage, RunPage, signedInPage
 const OUT = "test-results/screenshots";
 
 /** A small freight quote (no approval step) whose LLM call does not fit `budget`. */
-async function startOverBudget(request: APIRequestContext, budget: { maxCostUsd: number; onExceed: "pause" | "fail" }): Promise<string> {
+async function startOverBudget(request: APIRequestContext, budget: { maxCostUsd: number; onExceed: "pause" | "fail" }, notes?: string): Promise<string> {
   const response = await request.post("/api/v1/runs", {
     headers: bearer(admin.apiKey),
     data: {
       workflow: "freight-quote",
-      input: { customer: `Budget Co ${unique()}`, email: "ops@example.com", lane: "Hamburg → Newark", weightKg: 120 },
+      input: { customer: `Budget Co ${unique()}`, email: "ops@example.com", lane: "Hamburg → Newark", weightKg: 120, ...(notes ? { notes } : {}) },
       budget,
     },
   });
@@ -39,12 +39,12 @@ async function runCost(request: APIRequestContext, runId: string) {
 }
 
 async function shoot(browser: Browser, path: string, name: string, ready: (page: Page) => Promise<void>) {
-  for (const colorScheme of ["light", "dark"] as const) {
-    const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, colorScheme });
+  for (const [colorScheme, width] of [["light", 1440], ["dark", 1440], ["light", 390]] as const) {
+    const context = await browser.newContext({ baseURL, viewport: { width, height: 900 }, colorScheme });
     const page = await context.newPage();
     await new LoginPage(page).signIn(admin.email, admin.password, path);
     await ready(page);
-    await page.screenshot({ path: `${OUT}/${name}-${colorScheme}.png`, fullPage: true });
+    await page.screenshot({ path: `${OUT}/${name}-${width}-${colorScheme}.png`, fullPage: true });
     await context.close();
   }
 }
@@ -53,7 +53,8 @@ let raisedRunId = "";
 
 test("a run over its budget pauses into the inbox; raising the limit there lets it complete, and the timeline shows the pause and the raise", async ({ browser, request }) => {
   test.setTimeout(120_000);
-  const runId = await startOverBudget(request, { maxCostUsd: 0.0001, onExceed: "pause" });
+  // The demo provider fails the first request carrying this marker: after the raise, one failed attempt, then the call.
+  const runId = await startOverBudget(request, { maxCostUsd: 0.0001, onExceed: "pause" }, `Fragile goods [[demo:fail-once:${unique()}]]`);
   const page = await signedInPage(browser);
   await new ApprovalsPage(page).open();
 
@@ -99,10 +100,16 @@ test("a run over its budget pauses into the inbox; raising the limit there lets 
   await expect(detail).toContainText("est. $");
   await expect(detail).toContainText(admin.email);
 
-  // The LLM step shows what its attempt was charged, at which price.
+  // The LLM step shows what each attempt was charged, the failed one too, at which price.
+  await expect(run.stepRow("draft-quote")).toContainText("2 attempts");
+  await expect(page.locator('li[data-step-id="draft-quote"][data-row-type="attempt"]').first().getByTestId("attempt-charge")).toHaveText(" · charged $0.00");
   await run.selectStep("draft-quote");
-  await expect(run.stepDetail.getByTestId("charge")).toHaveCount(1);
-  await expect(run.stepDetail.getByTestId("charge")).toContainText("at $0.15 in / $0.6 out per 1M tokens");
+  const charges = run.stepDetail.getByTestId("charge");
+  await expect(charges).toHaveCount(2);
+  await expect(charges.nth(0)).toHaveAttribute("data-status", "failed");
+  await expect(charges.nth(0)).toContainText("a failed attempt is charged what it used");
+  await expect(charges.nth(1)).toHaveAttribute("data-status", "succeeded");
+  await expect(charges.nth(1)).toContainText("at $0.15 in / $0.6 out per 1M tokens");
 
   await shoot(browser, `/runs/${runId}`, "budget-timeline-raised", async (shot) => {
     await expect(shot.locator("[data-run-status]")).toHaveAttribute("data-run-status", "succeeded");
@@ -147,8 +154,8 @@ test("an approver aborts a run at its budget pause: it fails with a clear reason
 test("an admin schedules a new price: the price in force stays, and an earlier run keeps what it was charged", async ({ browser, request }) => {
   test.skip(!raisedRunId, "needs the run of the first test");
   const before = await runCost(request, raisedRunId);
-  expect(before.charges.length).toBeGreaterThan(0);
-  expect(before.charges[0]!.price).toEqual({ priceId: "price_seed_gpt-4o-mini", inputPerMTok: 0.15, outputPerMTok: 0.6, effectiveFrom: "2000-01-01T00:00:00.000Z" });
+  expect(before.charges.map((charge) => charge.attempt)).toEqual([1, 2]);
+  expect(before.charges[1]!.price).toEqual({ priceId: "price_seed_gpt-4o-mini", inputPerMTok: 0.15, outputPerMTok: 0.6, effectiveFrom: "2000-01-01T00:00:00.000Z" });
 
   const page = await signedInPage(browser);
   await page.goto("/admin/prices");
@@ -181,7 +188,7 @@ test("an admin schedules a new price: the price in force stays, and an earlier r
   expect(after).toEqual(before);
   await new RunPage(page).open(raisedRunId);
   await new RunPage(page).selectStep("draft-quote");
-  await expect(new RunPage(page).stepDetail.getByTestId("charge")).toContainText("at $0.15 in / $0.6 out per 1M tokens");
+  await expect(new RunPage(page).stepDetail.getByTestId("charge").nth(1)).toContainText("at $0.15 in / $0.6 out per 1M tokens");
 
   await shoot(browser, "/admin/prices", "admin-prices", async (shot) => {
     await expect(shot.locator('tr[data-model="gpt-4o-mini"]').getByTestId("scheduled-price")).toBeVisible();
