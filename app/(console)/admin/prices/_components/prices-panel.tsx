@@ -57,7 +57,7 @@ export function PricesPanel({ table, actorLabels, canEdit }: { table: PriceTable
                 <th scope="col" className="right">Output</th>
                 <th scope="col">In force since</th>
                 <th scope="col">Scheduled</th>
-                {canEdit ? <th scope="col" className="right"><span className="visually-hidden">Actions</span></th> : null}
+                {canEdit ? <th scope="col" className="right">Actions</th> : null}
               </tr>
             </thead>
             <tbody>

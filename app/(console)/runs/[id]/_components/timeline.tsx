@@ -152,10 +152,10 @@ function BudgetFacts({ row, failure }: { row: TimelineRow; failure: TimelineMode
   );
 }
 
-/** " · charged $0.0004" for one attempt's charge. */
+/** "charged $0.0004" for one attempt's charge. */
 function chargeText(charges: ChargeFacts[]): string {
   const charge = charges[0];
-  return charge ? ` · charged ${formatUsd(charge.costUsd)}` : "";
+  return charge ? `charged ${formatUsd(charge.costUsd)}` : "";
 }
 
 /** The second line of a row: the fact a person scans for (error, decision, model and cost). */
@@ -163,11 +163,11 @@ function RowFacts({ row, failure }: { row: TimelineRow; failure: TimelineModel["
   if (row.type === "budget") return <BudgetFacts row={row} failure={failure} />;
   if (row.type === "attempt") {
     const error = row.errors[0];
-    if (!error) return row.charges.length > 0 ? <span className={styles.facts}>{chargeText(row.charges).slice(3)}</span> : null;
+    if (!error) return row.charges.length > 0 ? <span className={styles.facts}>{chargeText(row.charges)}</span> : null;
     return (
       <span className={`${styles.facts} ${styles.error}`} title={`${error.name}: ${error.message}`}>
+        {row.charges.length > 0 ? <><span className={styles.charge} data-testid="attempt-charge">{chargeText(row.charges)}</span> · </> : null}
         {error.name}: {error.message}
-        {row.charges.length > 0 ? <span className={styles.charge} data-testid="attempt-charge">{chargeText(row.charges)}</span> : null}
       </span>
     );
   }
@@ -202,13 +202,12 @@ function RowFacts({ row, failure }: { row: TimelineRow; failure: TimelineModel["
   }
   if (row.llm) {
     const failed = row.charges.filter((charge) => charge.status !== "succeeded");
+    const failedUsd = failed.reduce((sum, charge) => sum + charge.costUsd, 0);
     return (
       <span className={styles.facts}>
         {row.llm.model ?? "model unknown"} · {formatCount(row.llm.totalTokens)} tokens · {formatUsd(row.llm.costUsd)}
         {row.llm.finishReason ? ` · ${row.llm.finishReason}` : ""}
-        {failed.length > 0
-          ? ` · +${formatUsd(failed.reduce((sum, charge) => sum + charge.costUsd, 0))} on ${failed.length} failed ${failed.length === 1 ? "attempt" : "attempts"}`
-          : ""}
+        {failedUsd > 0 ? ` · +${formatUsd(failedUsd)} on ${failed.length} failed ${failed.length === 1 ? "attempt" : "attempts"}` : ""}
       </span>
     );
   }
