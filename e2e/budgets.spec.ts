@@ -81,6 +81,7 @@ test("a run over its budget pauses into the inbox; raising the limit there lets 
   await card.getByRole("button", { name: "Raise and continue" }).click();
   await expect(page.getByRole("status").filter({ hasText: `Raised the budget by $0.05. Run ${runId} continues now.` })).toBeVisible();
   await expect(card).toHaveCount(0);
+  await expect(new ApprovalsPage(page).historyRow(runId)).toContainText("continued");
 
   const run = new RunPage(page);
   await run.open(runId);
@@ -127,6 +128,7 @@ test("an approver aborts a run at its budget pause: it fails with a clear reason
   await card.getByLabel("Comment").fill("not this one");
   await card.getByRole("button", { name: "Abort run" }).click();
   await expect(page.getByRole("status").filter({ hasText: `Aborted run ${runId}: it ends as failed (budget exceeded).` })).toBeVisible();
+  await expect(new ApprovalsPage(page).historyRow(runId)).toContainText("aborted");
 
   const run = new RunPage(page);
   await run.open(runId);
