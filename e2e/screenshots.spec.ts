@@ -32,6 +32,7 @@ test("screenshots of every page", async ({ browser, request }) => {
     ["admin", "/admin"],
     ["admin-budgets", "/admin/budgets"],
     ["costs", "/costs"],
+    ["admin-prices", "/admin/prices"],
     ["not-found", "/runs/run_does_not_exist"],
   ];
 

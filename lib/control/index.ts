@@ -21,6 +21,8 @@ import { listVersionCoverage } from "./worker-presence";
 import type { Control } from "./types";
 import { getUsage } from "./usage";
 import * as budgetPolicies from "./budget-policies";
+import * as prices from "./prices";
+import { getRunBudget } from "./run-budget";
 
 export type { Control, Actor, Role } from "./types";
 export { systemActor, roleAtLeast } from "./authorize";
@@ -75,6 +77,9 @@ export function createControl(deps: ControlDeps): Control {
     getAlertEndpoint: (actor) => budgetPolicies.getAlertEndpoint(deps, actor),
     saveAlertEndpoint: (input, actor) => budgetPolicies.saveAlertEndpoint(deps, input, actor),
     deleteAlertEndpoint: (actor) => budgetPolicies.deleteAlertEndpoint(deps, actor),
+    listPrices: (actor) => prices.listPrices(deps, actor),
+    addPrice: (input, actor) => prices.addPrice(deps, input, actor),
+    getRunBudget: (runId, actor) => getRunBudget(deps, runId, actor),
   };
 }
 

@@ -10,6 +10,8 @@ import type { ForkSummary } from "../data/replay-store";
 import type { BudgetPolicyWithUsage } from "../data/budget-policy-store";
 import type { AlertEndpointView } from "../alerts/endpoint-store";
 import type { AlertEndpointInput, BudgetPolicyCreateInput, BudgetPolicyUpdateInput } from "./budget-policies-schemas";
+import type { ModelPriceInput, ModelPricesView, PriceTableView } from "./prices";
+import type { RunBudgetView } from "../data/run-budget";
 
 export type Role = "viewer" | "operator" | "approver" | "admin";
 export const ROLES: readonly Role[] = ["viewer", "operator", "approver", "admin"];
@@ -273,4 +275,10 @@ export interface Control {
   /** Admin, audited; `secret` is the new signing secret, shown once (new endpoint or `rotateSecret`). */
   saveAlertEndpoint(input: AlertEndpointInput, actor: Actor): Promise<{ endpoint: AlertEndpointView; secret: string | null }>;
   deleteAlertEndpoint(actor: Actor): Promise<void>;
+  /** The model price table: per model the price in force, scheduled changes and history (viewer). */
+  listPrices(actor: Actor): Promise<PriceTableView>;
+  /** Admin, audited `model_price.add`: a price from now or a later date on (400 when dated in the past). */
+  addPrice(input: ModelPriceInput, actor: Actor): Promise<ModelPricesView>;
+  /** A run's budget pauses with their decisions, its own ledger, and what each LLM attempt was charged (viewer). */
+  getRunBudget(runId: string, actor: Actor): Promise<RunBudgetView>;
 }

@@ -16,7 +16,10 @@ export interface StoredModelPrice {
   outputPerMTok: number;
   cachedInputPerMTok: number | null;
   effectiveFrom: Date;
+  /** The vendor that sets the list price ("openai", "anthropic"…); null when nobody said */
+  provider: string | null;
   createdBy: string | null;
+  createdAt: Date;
 }
 
 interface PriceRow {
@@ -27,7 +30,9 @@ interface PriceRow {
   output_per_mtok: string;
   cached_input_per_mtok: string | null;
   effective_from: Date;
+  provider: string | null;
   created_by: string | null;
+  created_at: Date;
 }
 
 const toPrice = (row: PriceRow): StoredModelPrice => ({
@@ -38,10 +43,12 @@ const toPrice = (row: PriceRow): StoredModelPrice => ({
   outputPerMTok: Number(row.output_per_mtok),
   cachedInputPerMTok: row.cached_input_per_mtok === null ? null : Number(row.cached_input_per_mtok),
   effectiveFrom: row.effective_from,
+  provider: row.provider,
   createdBy: row.created_by,
+  createdAt: row.created_at,
 });
 
-const COLUMNS = `id, model, aliases, input_per_mtok, output_per_mtok, cached_input_per_mtok, effective_from, created_by`;
+const COLUMNS = `id, model, aliases, input_per_mtok, output_per_mtok, cached_input_per_mtok, effective_from, provider, created_by, created_at`;
 
 /** Every price row, newest first per model (the console's price table with its history). */
 export async function listModelPrices(db: Db): Promise<StoredModelPrice[]> {
@@ -68,6 +75,8 @@ export interface NewModelPrice {
   cachedInputPerMTok?: number | null;
   /** From when the price applies; calls that started earlier keep the price they were charged. */
   effectiveFrom: Date;
+  /** The vendor that sets the list price */
+  provider?: string | null;
   /** "user:<id>", "apikey:<id>" */
   createdBy?: string;
 }
@@ -83,10 +92,11 @@ export async function addModelPrice(db: Db, price: NewModelPrice): Promise<Store
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} of ${model} must be a number ≥ 0 (USD per million tokens), not ${value}.`);
   }
   const { rows } = await db.pool.query<PriceRow>(
-    `INSERT INTO model_prices (id, model, aliases, input_per_mtok, output_per_mtok, cached_input_per_mtok, effective_from, created_by)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
+    `INSERT INTO model_prices (id, model, aliases, input_per_mtok, output_per_mtok, cached_input_per_mtok, effective_from, created_by, provider)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (model, effective_from) DO UPDATE SET aliases = EXCLUDED.aliases, input_per_mtok = EXCLUDED.input_per_mtok,
-       output_per_mtok = EXCLUDED.output_per_mtok, cached_input_per_mtok = EXCLUDED.cached_input_per_mtok, created_by = EXCLUDED.created_by
+       output_per_mtok = EXCLUDED.output_per_mtok, cached_input_per_mtok = EXCLUDED.cached_input_per_mtok, created_by = EXCLUDED.created_by,
+       provider = EXCLUDED.provider
      RETURNING ${COLUMNS}`,
     [
       createId("price"),
@@ -97,9 +107,78 @@ export async function addModelPrice(db: Db, price: NewModelPrice): Promise<Store
       price.cachedInputPerMTok ?? null,
       price.effectiveFrom,
       price.createdBy ?? null,
+      price.provider ?? null,
     ],
   );
   return toPrice(rows[0]!);
+}
+
+/** Every price row of one model (normalized name), newest first. */
+export async function listPricesOfModel(db: Db, model: string): Promise<StoredModelPrice[]> {
+  const { rows } = await db.pool.query<PriceRow>(`SELECT ${COLUMNS} FROM model_prices WHERE model = $1 ORDER BY effective_from DESC`, [
+    model.trim().toLowerCase(),
+  ]);
+  return rows.map(toPrice);
+}
+
+/** What one LLM call attempt was charged, with the price snapshot it was charged at (table llm_charges). */
+export interface LlmChargeView {
+  seq: number;
+  stepId: string;
+  attempt: number;
+  /** The attempt's outcome: "succeeded", "failed", "timed_out"… */
+  status: string;
+  model: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  chargedAt: string;
+  /** The price it was charged at; null when the model had no price (cost 0) */
+  price: { priceId: string | null; inputPerMTok: number; outputPerMTok: number; effectiveFrom: string | null } | null;
+}
+
+/** A run's charges, one per LLM call attempt (failed ones included), in step and attempt order. */
+export async function listRunCharges(db: Db, runId: string): Promise<LlmChargeView[]> {
+  const { rows } = await db.pool.query<{
+    seq: number;
+    step_id: string;
+    attempt: number;
+    status: string;
+    model: string | null;
+    price_id: string | null;
+    input_per_mtok: string | null;
+    output_per_mtok: string | null;
+    price_effective_from: Date | null;
+    input_tokens: number;
+    output_tokens: number;
+    cost_usd: string;
+    charged_at: Date;
+  }>(
+    `SELECT seq, step_id, attempt, status, model, price_id, input_per_mtok, output_per_mtok, price_effective_from,
+            input_tokens, output_tokens, cost_usd, charged_at
+     FROM llm_charges WHERE run_id = $1 ORDER BY seq, attempt`,
+    [runId],
+  );
+  return rows.map((row) => ({
+    seq: row.seq,
+    stepId: row.step_id,
+    attempt: row.attempt,
+    status: row.status,
+    model: row.model,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    costUsd: Number(row.cost_usd),
+    chargedAt: row.charged_at.toISOString(),
+    price:
+      row.input_per_mtok === null || row.output_per_mtok === null
+        ? null
+        : {
+            priceId: row.price_id,
+            inputPerMTok: Number(row.input_per_mtok),
+            outputPerMTok: Number(row.output_per_mtok),
+            effectiveFrom: row.price_effective_from ? row.price_effective_from.toISOString() : null,
+          },
+  }));
 }
 
 export interface PriceRequest {

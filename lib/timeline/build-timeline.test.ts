@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApprovalView, RunView, StepView } from "../data/views";
+import type { BudgetPauseView, RunBudgetView } from "../data/run-budget";
+import type { LlmChargeView } from "../data/price-store";
 import { buildTimeline } from "./build-timeline";
 import { buildAxis } from "./axis";
 import { formatDuration } from "./format-duration";
@@ -298,6 +300,141 @@ describe("buildTimeline", () => {
     expect(timeline.rows).toEqual([]);
     expect(timeline.axis.durationMs).toBeGreaterThan(0);
     expect(timeline.axis.ticks[0].label).toBe("0");
+  });
+});
+
+function pause(overrides: Partial<BudgetPauseView> = {}): BudgetPauseView {
+  return {
+    approvalId: "apr_b1",
+    stepId: "draft-quote",
+    status: "pending",
+    summary: 'Budget exceeded: LLM step "draft-quote" (est. $0.0009, 1100 tokens) does not fit the run\'s budget ($0.0004 of $0.0005 used).',
+    ledgerId: "run:run_1",
+    scope: "run",
+    limitUsd: 0.0005,
+    limitTokens: null,
+    spentUsd: 0.0004,
+    spentTokens: 900,
+    reservedUsd: 0,
+    pausedAt: at(300),
+    decidedBy: null,
+    decidedAt: null,
+    comment: null,
+    raisedBy: null,
+    limitsAfter: null,
+    ...overrides,
+  };
+}
+
+function charge(overrides: Partial<LlmChargeView> & Pick<LlmChargeView, "seq" | "attempt">): LlmChargeView {
+  return {
+    stepId: "draft-quote",
+    status: "succeeded",
+    model: "gpt-4o-mini",
+    inputTokens: 100,
+    outputTokens: 50,
+    costUsd: 0.001,
+    chargedAt: at(400),
+    price: { priceId: "price_seed_gpt-4o-mini", inputPerMTok: 0.15, outputPerMTok: 0.6, effectiveFrom: "2000-01-01T00:00:00.000Z" },
+    ...overrides,
+  };
+}
+
+const budgetView = (overrides: Partial<RunBudgetView> = {}): RunBudgetView => ({ runLedger: null, pauses: [], charges: [], ...overrides });
+
+describe("buildTimeline: budgets", () => {
+  const fetchRates = step({ id: "fetch-rates", seq: 0, startedAt: at(0), finishedAt: at(200) });
+  const draft = step({ id: "draft-quote", seq: 1, kind: "llm", startedAt: at(800), finishedAt: at(900) });
+
+  it("puts a raised budget pause between the steps, as a wait from the pause to the decision, with the raise and who made it", () => {
+    const raised = pause({ status: "approved", decidedBy: "ana@acme.test", decidedAt: at(700), comment: "worth it", raisedBy: { usd: 0.05, tokens: null }, limitsAfter: { usd: 0.0505, tokens: null } });
+    const timeline = buildTimeline(run({ steps: [fetchRates, draft] }), new Date(T0 + 5000), { budget: budgetView({ pauses: [raised] }) });
+
+    expect(timeline.rows.map((row) => [row.type, row.label])).toEqual([
+      ["step", "fetch-rates"],
+      ["budget", "budget pause · draft-quote"],
+      ["step", "draft-quote"],
+    ]);
+    const row = timeline.rows[1];
+    expect(row).toMatchObject({ key: "budget:apr_b1", stepId: "draft-quote", status: "approved", step: null });
+    expect(row.bars).toEqual([expect.objectContaining({ kind: "wait", status: "approved", startOffsetMs: 300, durationMs: 400, open: false })]);
+    expect(row.budget).toMatchObject({
+      budget: "the run's budget",
+      limitUsd: 0.0005,
+      spentUsd: 0.0004,
+      summary: expect.stringContaining("est. $0.0009"),
+      decision: { outcome: "raised", by: "ana@acme.test", at: at(700), comment: "worth it", raisedBy: { usd: 0.05, tokens: null }, limitsAfter: { usd: 0.0505, tokens: null } },
+    });
+    expect(timeline.budgetFailure).toBeNull();
+  });
+
+  it("grows a pending pause to now while the run waits", () => {
+    const waiting = run({ status: "waiting", finishedAt: null, steps: [fetchRates] });
+    const early = buildTimeline(waiting, new Date(T0 + 1300), { budget: budgetView({ pauses: [pause()] }) });
+    const later = buildTimeline(waiting, new Date(T0 + 2300), { budget: budgetView({ pauses: [pause()] }) });
+    expect(early.rows[1]).toMatchObject({ type: "budget", status: "waiting", budget: { decision: { outcome: "pending", by: null } } });
+    expect(early.rows[1].bars[0]).toMatchObject({ open: true, durationMs: 1000 });
+    expect(later.rows[1].bars[0].durationMs).toBe(2000);
+  });
+
+  it("shows an aborted pause as rejected by the approver, and the run's budget failure with who aborted it", () => {
+    const aborted = pause({ status: "rejected", decidedBy: "ana@acme.test", decidedAt: at(600) });
+    const failed = run({
+      status: "failed",
+      steps: [fetchRates],
+      finishedAt: at(650),
+      error: { name: "BudgetExceededError", message: "Budget exceeded … ana@acme.test aborted the run at the budget pause.", reason: "budget_exceeded" },
+    });
+    const timeline = buildTimeline(failed, new Date(T0 + 5000), { budget: budgetView({ pauses: [aborted] }) });
+    expect(timeline.rows.map((row) => [row.type, row.status])).toEqual([["step", "succeeded"], ["budget", "rejected"]]);
+    expect(timeline.rows[1].budget?.decision).toMatchObject({ outcome: "aborted", by: "ana@acme.test", raisedBy: null });
+    expect(timeline.budgetFailure).toEqual({ message: expect.stringContaining("aborted the run"), abortedBy: "ana@acme.test" });
+  });
+
+  it('marks the end of a run that onExceed: "fail" ended, with its reason', () => {
+    const failed = run({
+      status: "failed",
+      steps: [fetchRates],
+      finishedAt: at(300),
+      error: { name: "BudgetExceededError", message: 'Budget exceeded: LLM step "draft-quote" does not fit the run\'s budget. Raise the run\'s budget and replay it.', reason: "budget_exceeded" },
+    });
+    const timeline = buildTimeline(failed, new Date(T0 + 5000), { budget: budgetView() });
+    const mark = timeline.rows.at(-1)!;
+    expect(mark).toMatchObject({ type: "budget", key: "budget:failed", label: "budget exceeded", status: "failed", budget: null });
+    expect(mark.bars[0]).toMatchObject({ kind: "marker", startOffsetMs: 300, durationMs: 0 });
+    expect(timeline.budgetFailure).toEqual({ message: expect.stringContaining("Raise the run's budget"), abortedBy: null });
+    // Another failure is not a budget's.
+    const other = buildTimeline(run({ status: "failed", error: { name: "Error", message: "boom", reason: "step_failed" } }), new Date(T0 + 5000), { budget: budgetView() });
+    expect(other.budgetFailure).toBeNull();
+    expect(other.rows.filter((row) => row.type === "budget")).toEqual([]);
+  });
+
+  it("shows what each LLM attempt was charged, failed ones included, and sums them", () => {
+    const retried = step({
+      id: "draft-quote",
+      seq: 1,
+      kind: "llm",
+      attempts: 2,
+      startedAt: at(0),
+      finishedAt: at(600),
+      attemptHistory: [
+        { attempt: 1, status: "failed", error: { name: "ProviderError", message: "HTTP 500" }, startedAt: at(0), finishedAt: at(100) },
+        { attempt: 2, status: "succeeded", error: null, startedAt: at(300), finishedAt: at(600) },
+      ],
+    });
+    const charges = [
+      charge({ seq: 1, attempt: 1, status: "failed", inputTokens: 40, outputTokens: 0, costUsd: 0.000006 }),
+      charge({ seq: 1, attempt: 2, costUsd: 0.001 }),
+      charge({ seq: 7, attempt: 1, stepId: "other", costUsd: 0.5 }),
+    ];
+    const timeline = buildTimeline(run({ steps: [retried] }), new Date(T0 + 5000), { budget: budgetView({ charges }) });
+    const [stepRow, first, second] = timeline.rows;
+    expect(stepRow.charges.map((c) => [c.attempt, c.status, c.costUsd])).toEqual([[1, "failed", 0.000006], [2, "succeeded", 0.001]]);
+    expect(first).toMatchObject({ type: "attempt", status: "failed", charges: [expect.objectContaining({ attempt: 1, costUsd: 0.000006 })] });
+    expect(second.charges).toEqual([expect.objectContaining({ attempt: 2, costUsd: 0.001 })]);
+    expect(timeline.totals).toMatchObject({ chargedUsd: 0.501006, failedAttemptsChargedUsd: 0.000006 });
+    // Without the budget view nothing is claimed about charges.
+    expect(buildTimeline(run({ steps: [retried] }), new Date(T0 + 5000)).totals).toMatchObject({ chargedUsd: null, failedAttemptsChargedUsd: null });
   });
 });
 

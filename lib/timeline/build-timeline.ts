@@ -8,12 +8,17 @@
  * - a retried step gets one bar per attempt on its row, plus one child row per attempt with its error;
  * - the gap between a failed attempt and its retry is a "backoff" bar, waits are "wait" bars;
  * - while the run is live, unfinished bars end at `now`; once the run is over they end where the run did
- *   (a step interrupted by a cancel never finished, and must not keep growing).
+ *   (a step interrupted by a cancel never finished, and must not keep growing);
+ * - given the run's budget view, each budget pause is a "budget" row with a wait bar from the pause to
+ *   the decision (raised / aborted), a budget failure without a pause is a "budget" row with a mark at
+ *   the run's end, and LLM rows carry what each attempt was charged (failed attempts included).
  */
+import type { RunBudgetView } from "../data/run-budget";
 import type { RunView, StepAttemptView, StepView } from "../data/views";
 import { buildAxis, toPct } from "./axis";
+import { budgetFailureOf, budgetPauseFacts, chargesOfStep, chargeTotals } from "./budget-events";
 import { formatDuration } from "./format-duration";
-import type { AttemptError, BarKind, BarStatus, LlmFacts, Timeline, TimelineBar, TimelineRow, WaitFacts } from "./types";
+import type { AttemptError, BarKind, BarStatus, BudgetPauseFacts, ChargeFacts, LlmFacts, Timeline, TimelineBar, TimelineRow, WaitFacts } from "./types";
 
 const TERMINAL_RUN_STATUSES = new Set(["succeeded", "failed", "cancelled"]);
 
@@ -28,10 +33,22 @@ interface Segment {
 }
 
 interface StepSegments {
+  type: "step";
   step: StepView;
   segments: Segment[];
   attempts: StepAttemptView[];
+  charges: ChargeFacts[];
 }
+
+/** A budget pause, or (pause null) the mark of a budget failure at the run's end. */
+interface BudgetSegments {
+  type: "budget";
+  key: string;
+  pause: BudgetPauseFacts | null;
+  segments: Segment[];
+}
+
+type Group = StepSegments | BudgetSegments;
 
 export function isTerminalRunStatus(status: string): boolean {
   return TERMINAL_RUN_STATUSES.has(status);
@@ -44,6 +61,8 @@ export interface TimelineOptions {
    * at the edge (`clipped`). @defaultValue "run"
    */
   scale?: "run" | "work";
+  /** The run's budget pauses and charges (GET /api/v1/runs/{id}/budget). Omitted: no budget rows, no charges */
+  budget?: RunBudgetView;
 }
 
 export function buildTimeline(run: RunView, now: Date, options: TimelineOptions = {}): Timeline {
@@ -52,11 +71,19 @@ export function buildTimeline(run: RunView, now: Date, options: TimelineOptions 
   const runStartMs = toMs(run.startedAt) ?? toMs(run.createdAt) ?? nowMs;
   const openEndMs = live ? Math.max(nowMs, runStartMs) : (toMs(run.finishedAt) ?? toMs(run.updatedAt) ?? runStartMs);
 
-  const perStep = [...run.steps]
+  const steps = [...run.steps]
     .sort((a, b) => (toMs(a.startedAt) ?? 0) - (toMs(b.startedAt) ?? 0) || a.seq - b.seq)
-    .map((step) => segmentStep(step, openEndMs, live));
+    .map((step) => segmentStep(step, openEndMs, live, chargesOfStep(options.budget, step.seq)));
+  const budgetFailure = budgetFailureOf(run, options.budget);
+  const budget = budgetGroups(run, options.budget, openEndMs, live, budgetFailure !== null);
+  // Budget rows go in by time among the steps (a pause comes before the step it held back).
+  const groups: Group[] = [...steps];
+  for (const group of budget) {
+    const at = groups.findIndex((other) => other.segments.length > 0 && other.segments[0]!.startMs > group.segments[0]!.startMs);
+    groups.splice(at === -1 ? groups.length : at, 0, group);
+  }
 
-  const allSegments = perStep.flatMap((s) => s.segments);
+  const allSegments = groups.flatMap((s) => s.segments);
   const axisStart = Math.min(runStartMs, ...allSegments.map((s) => s.startMs));
   const wholeRunEnd = Math.max(openEndMs, toMs(run.finishedAt) ?? 0, ...allSegments.map((s) => s.endMs));
   const work = allSegments.filter((s) => s.kind !== "wait");
@@ -64,18 +91,88 @@ export function buildTimeline(run: RunView, now: Date, options: TimelineOptions 
   const axis = buildAxis(axisStart, axisEnd);
 
   const place = (segment: Segment, key: string): TimelineBar => placeBar(segment, key, axis.startMs, axis.durationMs);
-  const rows = perStep.flatMap((entry) => rowsForStep(entry, place));
+  const rows = groups.flatMap((entry) => (entry.type === "step" ? rowsForStep(entry, place) : [budgetRow(entry, place)]));
 
-  return { axis, rows, live, scale: options.scale ?? "run", waitsDominate: waitsDominate(allSegments, axisStart, wholeRunEnd), totals: totalsOf(run.steps) };
+  return {
+    axis,
+    rows,
+    live,
+    scale: options.scale ?? "run",
+    waitsDominate: waitsDominate(allSegments, axisStart, wholeRunEnd),
+    totals: { ...totalsOf(run.steps), ...chargeTotals(options.budget) },
+    budgetFailure,
+  };
 }
 
-function segmentStep(step: StepView, openEndMs: number, live: boolean): StepSegments {
+const PAUSE_STATUS: Record<BudgetPauseFacts["decision"]["outcome"], BarStatus> = {
+  pending: "waiting",
+  raised: "approved",
+  continued: "approved",
+  aborted: "rejected",
+  expired: "expired",
+};
+
+function budgetGroups(run: RunView, budget: RunBudgetView | undefined, openEndMs: number, live: boolean, failed: boolean): BudgetSegments[] {
+  const groups: BudgetSegments[] = (budget?.pauses ?? []).map((view) => {
+    const pause = budgetPauseFacts(view);
+    const startMs = toMs(pause.pausedAt) ?? openEndMs;
+    const decidedMs = toMs(pause.decision.at);
+    return {
+      type: "budget",
+      key: `budget:${pause.approvalId}`,
+      pause,
+      segments: [
+        {
+          kind: "wait",
+          status: PAUSE_STATUS[pause.decision.outcome],
+          attempt: null,
+          startMs,
+          endMs: Math.max(decidedMs ?? openEndMs, startMs),
+          open: decidedMs === null && live,
+        },
+      ],
+    };
+  });
+  // `onExceed: "fail"` leaves no pause behind: the failure itself is the event.
+  if (failed && !groups.some((group) => group.pause?.decision.outcome === "aborted")) {
+    const atMs = toMs(run.finishedAt) ?? openEndMs;
+    groups.push({ type: "budget", key: "budget:failed", pause: null, segments: [{ kind: "marker", status: "failed", attempt: null, startMs: atMs, endMs: atMs, open: false }] });
+  }
+  return groups;
+}
+
+function budgetRow(entry: BudgetSegments, place: (segment: Segment, key: string) => TimelineBar): TimelineRow {
+  const bars = entry.segments.map((segment, index) => place(segment, `${entry.key}:${index}`));
+  return {
+    key: entry.key,
+    type: "budget",
+    depth: 0,
+    stepId: entry.pause?.stepId ?? "",
+    seq: -1,
+    kind: "llm",
+    status: bars[0]!.status,
+    label: entry.pause ? `budget pause · ${entry.pause.stepId}` : "budget exceeded",
+    durationMs: spanOf(bars),
+    attemptCount: 0,
+    bars,
+    errors: [],
+    llm: null,
+    wait: null,
+    budget: entry.pause,
+    charges: [],
+    step: null,
+  };
+}
+
+function segmentStep(step: StepView, openEndMs: number, live: boolean, charges: ChargeFacts[]): StepSegments {
   if (step.kind === "approval" || step.kind === "sleep") {
     const startMs = toMs(step.startedAt) ?? openEndMs;
     const finishedMs = toMs(step.finishedAt) ?? toMs(step.approval?.decidedAt ?? null);
     return {
+      type: "step",
       step,
       attempts: [],
+      charges,
       segments: [
         {
           kind: "wait",
@@ -117,7 +214,7 @@ function segmentStep(step: StepView, openEndMs: number, live: boolean): StepSegm
   if (last && last.kind === "attempt" && !last.open && last.status !== "succeeded" && step.finishedAt === null && retryAtMs !== null && retryAtMs > last.endMs) {
     segments.push({ kind: "backoff", status: "waiting", attempt: null, startMs: last.endMs, endMs: retryAtMs, open: false });
   }
-  return { step, segments, attempts };
+  return { type: "step", step, segments, attempts, charges };
 }
 
 /** The attempt history, or one attempt made up from the step itself when the history is empty. */
@@ -141,7 +238,7 @@ function waitStatus(step: StepView): BarStatus {
 }
 
 function rowsForStep(entry: StepSegments, place: (segment: Segment, key: string) => TimelineBar): TimelineRow[] {
-  const { step, segments, attempts } = entry;
+  const { step, segments, attempts, charges } = entry;
   const bars = segments.map((segment, index) => place(segment, `${step.id}:${index}`));
   const errors = errorsOf(step, attempts);
   const attemptCount = Math.max(step.attempts, attempts.length, step.kind === "approval" || step.kind === "sleep" ? 0 : 1);
@@ -160,6 +257,8 @@ function rowsForStep(entry: StepSegments, place: (segment: Segment, key: string)
     errors,
     llm: llmFactsOf(step),
     wait: waitFactsOf(step),
+    budget: null,
+    charges,
     step,
   };
   if (attempts.length < 2) return [row];
@@ -178,6 +277,7 @@ function rowsForStep(entry: StepSegments, place: (segment: Segment, key: string)
       bars: [bar],
       errors: errors.filter((error) => error.attempt === bar.attempt),
       llm: null,
+      charges: charges.filter((charge) => charge.attempt === bar.attempt),
     }));
   return [row, ...attemptRows];
 }
@@ -252,6 +352,7 @@ function barLabel(segment: Segment, durationMs: number): string {
   const took = `${formatDuration(durationMs)}${segment.open ? " so far" : ""}`;
   if (segment.kind === "backoff") return `waiting to retry · ${took}`;
   if (segment.kind === "wait") return `wait · ${segment.status} · ${took}`;
+  if (segment.kind === "marker") return `budget exceeded · the run failed`;
   return `attempt ${segment.attempt} · ${segment.status.replace("_", " ")} · ${took}`;
 }
 
@@ -274,7 +375,7 @@ function spanOf(bars: TimelineBar[]): number {
   return end - start;
 }
 
-function totalsOf(steps: StepView[]): Timeline["totals"] {
+function totalsOf(steps: StepView[]): Omit<Timeline["totals"], "chargedUsd" | "failedAttemptsChargedUsd"> {
   let attempts = 0;
   let failedAttempts = 0;
   let inputTokens = 0;

@@ -4,6 +4,7 @@
  */
 import type { StepKind } from "../engine/types";
 import type { StepView } from "../data/views";
+import type { LlmChargeView } from "../data/price-store";
 
 /** What a bar stands for, which decides how it is drawn. */
 export type BarKind =
@@ -12,7 +13,9 @@ export type BarKind =
   /** A wait for a person or a timer: drawn hatched */
   | "wait"
   /** The pause between a failed attempt and its scheduled retry */
-  | "backoff";
+  | "backoff"
+  /** An instant (a budget failure): drawn as a thin mark */
+  | "marker";
 
 export type BarStatus = "succeeded" | "failed" | "timed_out" | "running" | "waiting" | "approved" | "rejected" | "expired" | "interrupted";
 
@@ -67,10 +70,42 @@ export interface AttemptError {
   message: string;
 }
 
+/** What a budget pause was about and how it was decided (from a budget approval). */
+export interface BudgetPauseFacts {
+  approvalId: string;
+  /** The LLM step whose call did not fit */
+  stepId: string;
+  /** "the run's budget", "the daily budget of freight-quote (2026-11-23)" */
+  budget: string;
+  ledgerId: string | null;
+  limitUsd: number | null;
+  limitTokens: number | null;
+  spentUsd: number | null;
+  spentTokens: number | null;
+  /** What the approver was shown, with the call's estimate */
+  summary: string;
+  pausedAt: string;
+  decision: {
+    /** "raised": approved with a raise; "continued": approved without one; "aborted": rejected */
+    outcome: "pending" | "raised" | "continued" | "aborted" | "expired";
+    by: string | null;
+    at: string | null;
+    comment: string | null;
+    raisedBy: { usd: number | null; tokens: number | null } | null;
+    limitsAfter: { usd: number | null; tokens: number | null } | null;
+  };
+}
+
+/** One LLM call attempt's charge: failed attempts are charged too. */
+export type ChargeFacts = LlmChargeView;
+
 export interface TimelineRow {
   key: string;
-  /** "step" rows are the journal entries; "attempt" rows are a retried step's individual attempts */
-  type: "step" | "attempt";
+  /**
+   * "step" rows are the journal entries; "attempt" rows are a retried step's individual attempts;
+   * "budget" rows are budget pauses (a wait for a raise or an abort) and a budget failure
+   */
+  type: "step" | "attempt" | "budget";
   depth: 0 | 1;
   stepId: string;
   seq: number;
@@ -86,8 +121,12 @@ export interface TimelineRow {
   errors: AttemptError[];
   llm: LlmFacts | null;
   wait: WaitFacts | null;
-  /** The source step, for the detail panel */
-  step: StepView;
+  /** Budget rows: the pause and its decision (null for the failure row and for step rows) */
+  budget: BudgetPauseFacts | null;
+  /** LLM steps: what each attempt was charged (the step row: all; an attempt row: its own), when known */
+  charges: ChargeFacts[];
+  /** The source step, for the detail panel; null for budget rows */
+  step: StepView | null;
 }
 
 export interface AxisTick {
@@ -113,5 +152,18 @@ export interface Timeline {
   scale: "run" | "work";
   /** Waits make up most of the run, so steps are hard to see on the whole-run scale */
   waitsDominate: boolean;
-  totals: { steps: number; attempts: number; failedAttempts: number; inputTokens: number; outputTokens: number; costUsd: number };
+  totals: {
+    steps: number;
+    attempts: number;
+    failedAttempts: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    /** Every attempt's charge, failed ones included (null when the charges are not known) */
+    chargedUsd: number | null;
+    /** Of that, what failed attempts were charged */
+    failedAttemptsChargedUsd: number | null;
+  };
+  /** The run ended because of a budget (`onExceed: "fail"`, or an approver aborted it at a pause) */
+  budgetFailure: { message: string; abortedBy: string | null } | null;
 }

@@ -5,6 +5,7 @@ import { hasRole, requireActor } from "../../../lib/auth/current-actor";
 import { getControl, getDb } from "../../../lib/control";
 import { listWebhookSecrets } from "../../../lib/security/webhook-secrets";
 import { PageHeader } from "../../_ui/page-header";
+import { AdminTabs } from "./_components/admin-tabs";
 import { ApiKeysPanel } from "./_components/api-keys-panel";
 import { UsersPanel } from "./_components/users-panel";
 import { WebhooksPanel } from "./_components/webhooks-panel";
@@ -17,6 +18,7 @@ export default async function AdminPage() {
     return (
       <>
         <PageHeader title="Admin" />
+        <AdminTabs current="/admin" />
         <p className="callout callout-warn" role="status">
           Managing users and API keys needs the admin role; you are signed in as {actor.label} ({actor.role}). Ask an admin if you need access.
         </p>
@@ -33,6 +35,7 @@ export default async function AdminPage() {
   return (
     <>
       <PageHeader title="Admin" description="Who can use the console and the API. Every change is written to the audit log." />
+      <AdminTabs current="/admin" />
       <div className="stack">
         <UsersPanel users={users} currentUserId={actor.kind === "user" ? actor.id : null} />
         <ApiKeysPanel keys={keys} />

@@ -6,8 +6,7 @@
 import type { Metadata } from "next";
 import { hasRole, requireActor } from "../../../../lib/auth/current-actor";
 import { getControl } from "../../../../lib/control";
-import { AutoRefresh } from "../../../_ui/auto-refresh";
-import { PageHeader } from "../../../_ui/page-header";
+import { AdminReadablePage } from "../_components/admin-tabs";
 import { AlertEndpointPanel } from "./_components/alert-endpoint-panel";
 import { BudgetsPanel } from "./_components/budgets-panel";
 
@@ -23,22 +22,17 @@ export default async function BudgetsPage() {
     isAdmin ? control.getAlertEndpoint(actor) : Promise.resolve(null),
   ]);
   return (
-    <>
-      <AutoRefresh intervalMs={5_000} />
-      <PageHeader
-        eyebrow="Admin"
-        title="Budgets"
-        description="Limits per workflow per day and month, and for all workflows per day. An LLM call that would pass one pauses or fails its run, as the budget says."
-      />
-      <div className="stack">
-        {isAdmin ? null : (
-          <p className="callout callout-warn" role="status">
-            Changing budgets needs the admin role; you are signed in as {actor.label} ({actor.role}).
-          </p>
-        )}
-        <BudgetsPanel policies={policies} workflows={[...new Set(workflows.map((w) => w.name))]} canEdit={isAdmin} />
-        {isAdmin ? <AlertEndpointPanel endpoint={endpoint} /> : null}
-      </div>
-    </>
+    <AdminReadablePage
+      title="Budgets"
+      description="Limits per workflow per day and month, and for all workflows per day. An LLM call that would pass one pauses or fails its run, as the budget says."
+      current="/admin/budgets"
+      refreshMs={5_000}
+      actor={actor}
+      canEdit={isAdmin}
+      changing="Changing budgets"
+    >
+      <BudgetsPanel policies={policies} workflows={[...new Set(workflows.map((w) => w.name))]} canEdit={isAdmin} />
+      {isAdmin ? <AlertEndpointPanel endpoint={endpoint} /> : null}
+    </AdminReadablePage>
   );
 }

@@ -1,4 +1,4 @@
-/** Decided approvals: decision, approver, comment, when. */
+/** Decided approvals: decision (a budget approval's as "continued" / "aborted"), approver, comment, when. */
 import Link from "next/link";
 import type { ApprovalView } from "../../../../lib/data/views";
 import { EmptyState } from "../../../_ui/states";
@@ -29,7 +29,12 @@ export function DecisionHistory({ approvals }: { approvals: ApprovalView[] }) {
         <tbody>
           {approvals.map((approval) => (
             <tr key={approval.id} data-approval-id={approval.id}>
-              <td><StatusBadge status={approval.status} /></td>
+              <td>
+                <StatusBadge
+                  status={approval.status}
+                  label={approval.kind === "budget" && approval.status !== "expired" ? (approval.status === "approved" ? "continued" : "aborted") : undefined}
+                />
+              </td>
               <td style={{ maxWidth: 420 }}>
                 <div>{approval.summary}</div>
                 <div className="faint">

@@ -14,6 +14,7 @@ import { JsonViewer } from "../../../_ui/json-viewer";
 import { StatusBadge } from "../../../_ui/status-badge";
 import { LocalTime, RelativeTime } from "../../../_ui/time";
 import { decideApprovalAction } from "../actions";
+import { BudgetDecisionForm, BudgetFacts, budgetFactsOf } from "./budget-approval";
 import styles from "./approvals.module.css";
 
 export function PendingApprovalCard({ approval, canDecide, onDecided }: {
@@ -23,7 +24,7 @@ export function PendingApprovalCard({ approval, canDecide, onDecided }: {
 }) {
   const titleId = useId();
   return (
-    <article id={`approval-${approval.id}`} className={`card ${styles.card}`} aria-labelledby={titleId} data-approval-id={approval.id}>
+    <article id={`approval-${approval.id}`} className={`card ${styles.card} ${approval.kind === "budget" ? styles.budgetCard : ""}`} aria-labelledby={titleId} data-approval-id={approval.id}>
       <header className={styles.cardHeader}>
         <div className="stack-sm" style={{ gap: 4, minWidth: 0 }}>
           <h3 id={titleId} className={styles.summary}>{approval.summary}</h3>
@@ -40,7 +41,7 @@ export function PendingApprovalCard({ approval, canDecide, onDecided }: {
               {approval.version ? <span className="faint">@{approval.version}</span> : null}
             </span>
             <span aria-hidden="true">·</span>
-            <span>step <span className="mono">{approval.stepId}</span></span>
+            <span>step <span className="mono">{approval.kind === "budget" ? (budgetFactsOf(approval.data).stepId ?? approval.stepId) : approval.stepId}</span></span>
             <span aria-hidden="true">·</span>
             <Link href={`/runs/${encodeURIComponent(approval.runId)}`} className="mono">{approval.runId}</Link>
             {approval.expiresAt ? (
@@ -53,17 +54,23 @@ export function PendingApprovalCard({ approval, canDecide, onDecided }: {
         </div>
       </header>
       <div className={styles.cardBody}>
-        <section className="stack-sm" aria-label="Data">
-          <h4 className={styles.subheading}>Data</h4>
-          {approval.data === null ? <p className="muted">No data attached.</p> : <JsonViewer value={approval.data} label={`Data for ${approval.summary}`} expandDepth={1} />}
-        </section>
+        {approval.kind === "budget" ? (
+          <BudgetFacts approval={approval} />
+        ) : (
+          <section className="stack-sm" aria-label="Data">
+            <h4 className={styles.subheading}>Data</h4>
+            {approval.data === null ? <p className="muted">No data attached.</p> : <JsonViewer value={approval.data} label={`Data for ${approval.summary}`} expandDepth={1} />}
+          </section>
+        )}
         <RunContext runId={approval.runId} stepId={approval.stepId} />
       </div>
       <footer className={styles.cardFooter}>
-        {canDecide ? (
-          <DecisionForm approval={approval} onDecided={onDecided} />
+        {!canDecide ? (
+          <p className="muted">Read-only: the approver role can {approval.kind === "budget" ? "raise the budget or abort the run" : "approve or reject"}.</p>
+        ) : approval.kind === "budget" ? (
+          <BudgetDecisionForm approval={approval} onDecided={onDecided} />
         ) : (
-          <p className="muted">Read-only: the approver role can approve or reject.</p>
+          <DecisionForm approval={approval} onDecided={onDecided} />
         )}
       </footer>
     </article>

@@ -8,6 +8,7 @@ import { resolveActorLabels } from "../../../../lib/data/console-queries";
 import type { RunView } from "../../../../lib/data/views";
 import { getQueryClient } from "../../../_queries/query-client";
 import { runQuery } from "../../../_queries/runs";
+import { runBudgetQuery } from "../../../_queries/run-budget";
 import { asAppError } from "../../_lib/action-result";
 import { RunDetail } from "./_components/run-detail";
 
@@ -29,11 +30,16 @@ export default async function RunPage({ params }: Props) {
     if (asAppError(error)?.status === 404) notFound();
     throw error;
   }
-  const [labels, workflows] = await Promise.all([resolveActorLabels(await getDb(), [run.requestedBy]), control.listWorkflows(actor)]);
+  const [labels, workflows, budget] = await Promise.all([
+    resolveActorLabels(await getDb(), [run.requestedBy]),
+    control.listWorkflows(actor),
+    control.getRunBudget(id, actor).catch(() => null),
+  ]);
   const versions = (workflows.find((w) => w.name === run.workflow)?.versions ?? []).filter((v) => v.registered).map((v) => v.version);
 
   const queryClient = getQueryClient();
   queryClient.setQueryData(runQuery(id).queryKey, { run });
+  if (budget) queryClient.setQueryData(runBudgetQuery(id).queryKey, { budget });
 
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

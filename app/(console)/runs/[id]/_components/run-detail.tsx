@@ -4,12 +4,15 @@
  * rebuilds the timeline (a pure projection) with a ticking `now` so running bars grow.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { buildTimeline, isTerminalRunStatus } from "../../../../../lib/timeline/build-timeline";
 import { runQuery } from "../../../../_queries/runs";
+import { runBudgetQuery } from "../../../../_queries/run-budget";
+import { formatUsd } from "../../../../_ui/format";
 import { JsonViewer } from "../../../../_ui/json-viewer";
 import { ErrorState } from "../../../../_ui/states";
 import { useNow } from "../../../../_ui/time";
+import { BudgetPauseDetail } from "./budget-detail";
 import { ReplayDialog } from "./replay-dialog";
 import { RunHeader } from "./run-header";
 import { RunLineageCard, VersionCoverageNotice } from "./run-lineage";
@@ -38,10 +41,19 @@ export function RunDetail({ runId, requestedByLabel, canCancel, canReplay = fals
   });
   const run = query.data?.run;
   const live = run ? !isTerminalRunStatus(run.status) : false;
+  // Follows the run: polled while it is live, and once more when it ends (its last charge, the decision).
+  const budgetQuery = useQuery({ ...runBudgetQuery(runId), refetchInterval: live ? LIVE_POLL_MS * 2 : false, refetchIntervalInBackground: false });
+  const ended = run?.status;
+  const refetchBudget = budgetQuery.refetch;
+  useEffect(() => {
+    if (ended && isTerminalRunStatus(ended)) void refetchBudget();
+  }, [ended, refetchBudget]);
+  const budget = budgetQuery.data?.budget;
   const now = useNow(500, live, renderedAt);
   const [scale, setScale] = useState<"run" | "work">("run");
-  const timeline = useMemo(() => (run ? buildTimeline(run, new Date(now), { scale }) : null), [run, now, scale]);
+  const timeline = useMemo(() => (run ? buildTimeline(run, new Date(now), { scale, budget }) : null), [run, now, scale, budget]);
   const [selected, setSelected] = useState<string | null>(null);
+  const [selectedBudget, setSelectedBudget] = useState<string | null>(null);
   const [replayFrom, setReplayFrom] = useState<string | null>(null);
 
   if (!run || !timeline) {
@@ -50,7 +62,10 @@ export function RunDetail({ runId, requestedByLabel, canCancel, canReplay = fals
     ) : null;
   }
 
-  const selectedStep = run.steps.find((step) => step.id === selected) ?? defaultStep(run.steps);
+  // Until someone picks a row: a budget pause that is waiting, or the budget failure that ended the run, is the news.
+  const budgetNews = selected === null ? timeline.rows.find((row) => row.type === "budget" && (row.status === "waiting" || row.budget === null || (timeline.budgetFailure !== null && row.status === "rejected"))) : undefined;
+  const selectedPause = timeline.rows.find((row) => row.type === "budget" && row.key === (selectedBudget ?? budgetNews?.key)) ?? null;
+  const selectedStep = selectedPause ? undefined : (run.steps.find((step) => step.id === selected) ?? defaultStep(run.steps));
   const replayStep = run.steps.find((step) => step.id === replayFrom);
   const replayVersions = versions.length > 0 ? versions : [run.version];
   // A fork's steps before its fork point were copied from the source run, not run here (a copied
@@ -81,15 +96,36 @@ export function RunDetail({ runId, requestedByLabel, canCancel, canReplay = fals
             <span className="muted">
               {timeline.totals.steps} {timeline.totals.steps === 1 ? "step" : "steps"} · {timeline.totals.attempts} attempts
               {timeline.totals.failedAttempts > 0 ? ` · ${timeline.totals.failedAttempts} failed` : ""}
+              {timeline.totals.chargedUsd !== null && timeline.totals.chargedUsd > 0 ? (
+                <span data-testid="charged-total">
+                  {" "}· charged {formatUsd(timeline.totals.chargedUsd)}
+                  {timeline.totals.failedAttemptsChargedUsd ? ` (${formatUsd(timeline.totals.failedAttemptsChargedUsd)} on failed attempts)` : ""}
+                </span>
+              ) : null}
             </span>
           </div>
-          <Timeline timeline={timeline} selectedStepId={selectedStep?.id ?? null} onSelect={setSelected} runStatus={run.status} />
+          <Timeline
+            timeline={timeline}
+            selectedKey={selectedPause ? selectedPause.key : (selectedStep?.id ?? null)}
+            onSelect={(row) => {
+              if (row.type === "budget") {
+                setSelectedBudget(row.key);
+              } else {
+                setSelectedBudget(null);
+                setSelected(row.stepId);
+              }
+            }}
+            runStatus={run.status}
+          />
         </section>
         <aside className={styles.detail} aria-label="Step detail">
-          {selectedStep ? (
+          {selectedPause ? (
+            <BudgetPauseDetail row={selectedPause} failure={timeline.budgetFailure} />
+          ) : selectedStep ? (
             <StepDetail
               key={selectedStep.id}
               step={selectedStep}
+              charges={timeline.rows.find((row) => row.type === "step" && row.step === selectedStep)?.charges ?? []}
               live={live}
               now={now}
               onReplay={canReplay && !live ? () => setReplayFrom(selectedStep.id) : undefined}

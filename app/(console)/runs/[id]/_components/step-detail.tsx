@@ -5,6 +5,7 @@
  */
 import type { Json } from "../../../../../lib/engine/types";
 import type { StepView } from "../../../../../lib/data/views";
+import type { ChargeFacts } from "../../../../../lib/timeline/types";
 import { formatCount, formatDuration, formatUsd } from "../../../../_ui/format";
 import { KIND_LABELS, StepKindIcon } from "../../../../_ui/icons";
 import { JsonViewer } from "../../../../_ui/json-viewer";
@@ -13,8 +14,10 @@ import { StatusBadge } from "../../../../_ui/status-badge";
 import { LocalTime } from "../../../../_ui/time";
 import styles from "./run-detail.module.css";
 
-export function StepDetail({ step, live, now, onReplay, reusedFrom }: {
+export function StepDetail({ step, charges = [], live, now, onReplay, reusedFrom }: {
   step: StepView;
+  /** LLM steps: what each attempt was charged, failed ones included */
+  charges?: ChargeFacts[];
   live: boolean;
   now: number;
   /** Offered on ended runs to operators: opens the replay preview from this step */
@@ -103,6 +106,8 @@ export function StepDetail({ step, live, now, onReplay, reusedFrom }: {
           </section>
         ) : null}
 
+        {charges.length > 0 ? <Charges charges={charges} /> : null}
+
         {approval ? (
           <section aria-label="Decision" className="stack-sm">
             <h3>Decision</h3>
@@ -182,6 +187,35 @@ export function StepDetail({ step, live, now, onReplay, reusedFrom }: {
         </section>
       </div>
     </div>
+  );
+}
+
+/** Every attempt's charge with the price it was charged at (a snapshot: later price changes leave it). */
+function Charges({ charges }: { charges: ChargeFacts[] }) {
+  const total = charges.reduce((sum, charge) => sum + charge.costUsd, 0);
+  return (
+    <section aria-label="Charges" className="stack-sm">
+      <h3>Charged per attempt</h3>
+      <ol className={styles.attempts}>
+        {charges.map((charge) => (
+          <li key={charge.attempt} data-testid="charge" data-attempt={charge.attempt} data-status={charge.status}>
+            <div className="row">
+              <span className="num">#{charge.attempt}</span>
+              <StatusBadge status={charge.status} />
+              <strong className="num">{formatUsd(charge.costUsd)}</strong>
+              <span className="muted num">{formatCount(charge.inputTokens)} in · {formatCount(charge.outputTokens)} out</span>
+            </div>
+            <div className={`faint num ${styles.attemptError}`}>
+              {charge.price
+                ? `at $${charge.price.inputPerMTok} in / $${charge.price.outputPerMTok} out per 1M tokens${charge.model ? ` (${charge.model})` : ""}`
+                : "no price known for this model: charged $0"}
+              {charge.status !== "succeeded" ? " · a failed attempt is charged what it used" : ""}
+            </div>
+          </li>
+        ))}
+      </ol>
+      {charges.length > 1 ? <p className="muted num">Total charged: {formatUsd(total)}</p> : null}
+    </section>
   );
 }
 

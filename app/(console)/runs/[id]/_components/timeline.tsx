@@ -4,7 +4,7 @@
  * axis. Geometry comes from lib/timeline's pure projection; this file only draws it. Each row is
  * a button that opens the step's detail.
  */
-import type { Timeline as TimelineModel, TimelineRow } from "../../../../../lib/timeline/types";
+import type { BudgetPauseFacts, ChargeFacts, Timeline as TimelineModel, TimelineRow } from "../../../../../lib/timeline/types";
 import { formatCount, formatDuration, formatUsd } from "../../../../_ui/format";
 import { KIND_LABELS, StepKindIcon } from "../../../../_ui/icons";
 import { EmptyState } from "../../../../_ui/states";
@@ -12,10 +12,11 @@ import { statusTone } from "../../../../_ui/status-badge";
 import { LocalTime } from "../../../../_ui/time";
 import styles from "./timeline.module.css";
 
-export function Timeline({ timeline, selectedStepId, onSelect, runStatus }: {
+export function Timeline({ timeline, selectedKey, onSelect, runStatus }: {
   timeline: TimelineModel;
-  selectedStepId: string | null;
-  onSelect: (stepId: string) => void;
+  /** A step id (its step and attempt rows are pressed) or a budget row's key */
+  selectedKey: string | null;
+  onSelect: (row: TimelineRow) => void;
   runStatus: string;
 }) {
   if (timeline.rows.length === 0) {
@@ -56,13 +57,15 @@ export function Timeline({ timeline, selectedStepId, onSelect, runStatus }: {
               type="button"
               className={styles.row}
               data-depth={row.depth}
-              aria-pressed={row.stepId === selectedStepId}
+              aria-pressed={row.type === "budget" ? row.key === selectedKey : row.stepId === selectedKey}
               aria-label={rowAccessibleName(row)}
-              onClick={() => onSelect(row.stepId)}
+              onClick={() => onSelect(row)}
             >
               <span className={styles.label}>
                 <span className={styles.labelMain}>
-                  {row.depth === 0 ? (
+                  {row.type === "budget" ? (
+                    <span className={`${styles.kindIcon} ${styles.budgetIcon} tone-bad`} aria-hidden="true">$</span>
+                  ) : row.depth === 0 ? (
                     <span className={`${styles.kindIcon} ${row.kind === "llm" ? "tone-llm" : row.kind === "approval" || row.kind === "sleep" ? "tone-warn" : "tone-neutral"}`}>
                       <StepKindIcon kind={row.kind} size={13} />
                     </span>
@@ -71,10 +74,10 @@ export function Timeline({ timeline, selectedStepId, onSelect, runStatus }: {
                   )}
                   <span className={`${styles.stepId} truncate`}>{row.label}</span>
                   {row.depth === 0 && row.attemptCount > 1 ? <span className="badge tone-warn">{row.attemptCount} attempts</span> : null}
-                  <span className={`badge ${statusTone(row.status)} ${styles.statusBadge}`}>{row.status.replace("_", " ")}</span>
+                  <span className={`badge ${statusTone(row.status)} ${styles.statusBadge}`}>{statusLabel(row)}</span>
                   <span className={`${styles.duration} num`}>{formatDuration(row.durationMs)}</span>
                 </span>
-                <RowFacts row={row} />
+                <RowFacts row={row} failure={timeline.budgetFailure} />
               </span>
               <span className={styles.track}>
                 {row.bars.map((bar) => (
@@ -98,15 +101,75 @@ export function Timeline({ timeline, selectedStepId, onSelect, runStatus }: {
   );
 }
 
+/** A budget row's badge says what happened to the pause; other rows show their status. */
+function statusLabel(row: TimelineRow): string {
+  const outcome = row.budget?.decision.outcome;
+  if (outcome === "pending") return "paused";
+  if (outcome) return outcome;
+  return row.status.replace("_", " ");
+}
+
+/** "$0.0004 of $0.0005", "900 of 1,000 tokens": what was used of the limit that refused. */
+export function budgetUse(pause: BudgetPauseFacts): string {
+  return [
+    pause.limitUsd !== null ? `${formatUsd(pause.spentUsd)} of ${formatUsd(pause.limitUsd)}` : null,
+    pause.limitTokens !== null ? `${formatCount(pause.spentTokens)} of ${formatCount(pause.limitTokens)} tokens` : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
+/** "$0.05", "5k tokens", "$0.05 and 5k tokens" */
+export function raiseText(raised: { usd: number | null; tokens: number | null }): string {
+  return [raised.usd !== null ? formatUsd(raised.usd) : null, raised.tokens !== null ? `${formatCount(raised.tokens)} tokens` : null].filter(Boolean).join(" and ");
+}
+
+function BudgetFacts({ row, failure }: { row: TimelineRow; failure: TimelineModel["budgetFailure"] }) {
+  const pause = row.budget;
+  if (!pause) {
+    const reason = failure?.message ?? "The next LLM call did not fit the budget.";
+    return <span className={`${styles.facts} ${styles.error}`} data-testid="budget-event" title={reason}>The run failed: {reason}</span>;
+  }
+  const { decision } = pause;
+  const when = decision.at ? <> · <LocalTime iso={decision.at} timeOnly /></> : null;
+  return (
+    <span className={styles.facts} data-testid="budget-event" title={pause.summary}>
+      {decision.outcome === "pending" ? (
+        "Waiting for a raise or an abort"
+      ) : decision.outcome === "raised" ? (
+        <><strong>Raised by {raiseText(decision.raisedBy!)}</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
+      ) : decision.outcome === "aborted" ? (
+        <><strong>Aborted</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
+      ) : decision.outcome === "continued" ? (
+        <><strong>Continued</strong>{decision.by ? <> by {decision.by}</> : null}{when}</>
+      ) : (
+        <strong>Expired</strong>
+      )}
+      {decision.comment ? <> · “{decision.comment}”</> : null}
+      {" · "}
+      {pause.budget}: {budgetUse(pause)}
+    </span>
+  );
+}
+
+/** "charged $0.0004" for one attempt's charge. */
+function chargeText(charges: ChargeFacts[]): string {
+  const charge = charges[0];
+  return charge ? `charged ${formatUsd(charge.costUsd)}` : "";
+}
+
 /** The second line of a row: the fact a person scans for (error, decision, model and cost). */
-function RowFacts({ row }: { row: TimelineRow }) {
+function RowFacts({ row, failure }: { row: TimelineRow; failure: TimelineModel["budgetFailure"] }) {
+  if (row.type === "budget") return <BudgetFacts row={row} failure={failure} />;
   if (row.type === "attempt") {
     const error = row.errors[0];
-    return error ? (
+    if (!error) return row.charges.length > 0 ? <span className={styles.facts}>{chargeText(row.charges)}</span> : null;
+    return (
       <span className={`${styles.facts} ${styles.error}`} title={`${error.name}: ${error.message}`}>
+        {row.charges.length > 0 ? <><span className={styles.charge} data-testid="attempt-charge">{chargeText(row.charges)}</span> · </> : null}
         {error.name}: {error.message}
       </span>
-    ) : null;
+    );
   }
   if (row.wait?.kind === "approval") {
     const decision = row.wait.decision;
@@ -138,10 +201,13 @@ function RowFacts({ row }: { row: TimelineRow }) {
     );
   }
   if (row.llm) {
+    const failed = row.charges.filter((charge) => charge.status !== "succeeded");
+    const failedUsd = failed.reduce((sum, charge) => sum + charge.costUsd, 0);
     return (
       <span className={styles.facts}>
         {row.llm.model ?? "model unknown"} · {formatCount(row.llm.totalTokens)} tokens · {formatUsd(row.llm.costUsd)}
         {row.llm.finishReason ? ` · ${row.llm.finishReason}` : ""}
+        {failedUsd > 0 ? ` · +${formatUsd(failedUsd)} on ${failed.length} failed ${failed.length === 1 ? "attempt" : "attempts"}` : ""}
       </span>
     );
   }
@@ -152,6 +218,17 @@ function RowFacts({ row }: { row: TimelineRow }) {
 }
 
 function rowAccessibleName(row: TimelineRow): string {
+  if (row.type === "budget") {
+    const decision = row.budget?.decision;
+    return [
+      row.label,
+      statusLabel(row),
+      decision?.outcome === "raised" && decision.raisedBy ? `raised by ${raiseText(decision.raisedBy)}` : null,
+      decision?.by ? `by ${decision.by}` : null,
+    ]
+      .filter(Boolean)
+      .join(", ");
+  }
   const parts = [row.depth === 0 ? `${KIND_LABELS[row.kind]} ${row.label}` : `${row.stepId}, ${row.label}`, row.status.replace("_", " "), formatDuration(row.durationMs)];
   if (row.depth === 0 && row.attemptCount > 1) parts.push(`${row.attemptCount} attempts`);
   const decision = row.wait?.decision;
