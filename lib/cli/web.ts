@@ -3,10 +3,11 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { getConfig, processEnv } from "../config/env";
 import { consoleBuildIsStale } from "./build-stamp";
-import { prepareDatabase } from "./prepare";
+import { prepareDatabase, prepareEncryptionKey } from "./prepare";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const config = getConfig();
+prepareEncryptionKey(config);
 await prepareDatabase(config.DATABASE_URL);
 const next = `${root}node_modules/.bin/next`;
 const run = (args: string[]) =>
