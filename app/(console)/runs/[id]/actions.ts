@@ -4,7 +4,9 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireActor } from "../../../../lib/auth/current-actor";
-import { getControl } from "../../../../lib/control";
+import { getConfig } from "../../../../lib/config/env";
+import { getControl, getDb } from "../../../../lib/control";
+import { consumeReplayLimit } from "../../../../lib/security/rate-limit";
 import type { ReplayPreview } from "../../../../lib/control/types";
 import { toActionResult, type ActionResult } from "../../_lib/action-result";
 
@@ -78,6 +80,7 @@ export async function replayRunAction(request: ReplayActionRequest): Promise<Act
       const input = editedInput(parsed.data.inputJson);
       if (!input.ok) return input.result;
       const { runId, fromStep, version, idempotencyKey } = parsed.data;
+      await consumeReplayLimit(await getDb(), actor, getConfig().WAYMARK_RATE_LIMIT_REPLAYS);
       const { run } = await (await getControl()).replayRun(runId, { fromStep, version, input: input.input, idempotencyKey }, actor);
       forkId = run.id;
       return { ok: true };

@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireActor } from "../../../../../lib/auth/current-actor";
-import { getControl } from "../../../../../lib/control";
+import { getConfig } from "../../../../../lib/config/env";
+import { getControl, getDb } from "../../../../../lib/control";
+import { consumeBulkReplayLimit } from "../../../../../lib/security/rate-limit";
 import type { BulkReplayPreview, BulkReplayResult } from "../../../../../lib/control/types";
 import { toActionResult, type ActionResult } from "../../../_lib/action-result";
 
@@ -52,6 +54,7 @@ export async function bulkReplayAction(request: BulkReplayActionRequest): Promis
     const actor = await requireActor("operator");
     const parsed = parse(request);
     if (!parsed.ok) return parsed.result;
+    await consumeBulkReplayLimit(await getDb(), actor, getConfig().WAYMARK_RATE_LIMIT_BULK_REPLAYS);
     replayed = await (await getControl()).bulkReplay(parsed.data, actor);
     return { ok: true, message: `${replayed.forks.length} ${replayed.forks.length === 1 ? "run was" : "runs were"} replayed.` };
   });
