@@ -1,8 +1,8 @@
 /**
  * Issue #7 (S21/S22) against the whole stack (`npm start`: console, worker, demo LLM): a canary in
  * a run's input, its LLM prompt, its approval and the decision comment is in no `pg_dump` of the
- * database and in none of the run's spans, while the run page shows it to a signed-in reader, and
- * the runs search still finds the run by it.
+ * database and in none of the run's spans, while the run page shows it to a signed-in reader (a
+ * key-like secret redacted), and the runs search still finds the run by it.
  */
 import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
@@ -46,6 +46,12 @@ test("a canary is in no database dump and no span, yet an authorised reader sees
   await page.goto(`/runs/${runId}`);
   await expect(page.getByText(`Canary Co ${note}`).first()).toBeVisible();
   await expect(page.getByText(`not for ${note}`).first()).toBeVisible();
+  // …but a key-like secret in a payload is redacted wherever people read it: the page and the API.
+  await expect(page.getByText("use [REDACTED]").first()).toBeVisible();
+  expect(await page.content()).not.toContain(secret);
+  const shown = await request.get(`/api/v1/runs/${runId}`, { headers: bearer(admin.apiKey) });
+  expect(await shown.text()).toContain(note);
+  expect(await shown.text()).not.toContain(secret);
 
   // …and the runs search still finds the run by a word of its sealed input.
   await page.goto(`/runs?q=${note}`);

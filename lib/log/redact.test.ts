@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactSecrets } from "./redact";
+import { redactJson, redactSecrets } from "./redact";
 
 describe("redactSecrets", () => {
   it.each([
@@ -17,5 +17,22 @@ describe("redactSecrets", () => {
 
   it("leaves ordinary text alone", () => {
     expect(redactSecrets("quote for Rotterdam → Chicago, 1200 kg")).toBe("quote for Rotterdam → Chicago, 1200 kg");
+  });
+});
+
+describe("redactJson", () => {
+  it("redacts key-like strings at any depth and secret-named fields whole, and keeps the rest", () => {
+    const shown = redactJson({
+      customer: "Acme",
+      note: "use sk-proj-abcdefghijklmnopqrstuvwx for this",
+      auth: { password: "hunter2", webhookSecret: "whsec_x", access_token: "abc" },
+      calls: [{ usage: { inputTokens: 12 }, prompt: "Bearer abc.def.ghijklmnop" }],
+    });
+    expect(JSON.stringify(shown)).not.toMatch(/sk-proj-abc|hunter2|whsec_x|"abc"|abc\.def/);
+    expect(shown).toMatchObject({
+      customer: "Acme",
+      auth: { password: "[REDACTED]", webhookSecret: "[REDACTED]", access_token: "[REDACTED]" },
+      calls: [{ usage: { inputTokens: 12 } }],
+    });
   });
 });
