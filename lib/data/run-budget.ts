@@ -8,6 +8,7 @@ import { budgetLedgerId, getBudget, type BudgetAccount } from "./budget-ledger";
 import type { Db } from "./db";
 import { withConnectionRetry } from "./db";
 import { listRunCharges, type LlmChargeView } from "./price-store";
+import { openedText } from "./sealed";
 
 export interface BudgetPauseView {
   approvalId: string;
@@ -69,7 +70,7 @@ function toPause(row: PauseRow): BudgetPauseView {
     approvalId: row.id,
     stepId: str(data.stepId) ?? "",
     status: row.status,
-    summary: row.summary,
+    summary: openedText(row.summary),
     ledgerId: str(data.ledgerId),
     scope: str(data.scope),
     limitUsd: num(data.limitUsd),
@@ -80,7 +81,7 @@ function toPause(row: PauseRow): BudgetPauseView {
     pausedAt: row.created_at.toISOString(),
     decidedBy: row.decided_by,
     decidedAt: row.decided_at ? row.decided_at.toISOString() : null,
-    comment: row.comment,
+    comment: openedText(row.comment),
     raisedBy: hasRaise ? { usd: num(raised.usd), tokens: num(raised.tokens) } : null,
     limitsAfter: hasRaise ? { usd: num(audit.limitUsd), tokens: num(audit.limitTokens) } : null,
   };

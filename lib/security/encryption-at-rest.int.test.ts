@@ -24,6 +24,8 @@ import { issueWebhookSecret, webhookSecretsFor } from "./webhook-secrets";
 const NOTE = `CANARYNOTE${randomBytes(6).toString("hex")}`;
 /** A canary shaped like an API key: also redacted from spans. */
 const SECRET = `sk-CANARY-${randomBytes(12).toString("hex")}`;
+/** How a key-like secret reads to people (console, API): opened from the box, then redacted. */
+const SHOWN = "[REDACTED]";
 
 function pgDump(databaseUrl: string): string {
   const url = new URL(databaseUrl);
@@ -56,7 +58,7 @@ describe("encryption at rest with a real worker (S22)", () => {
     // The approver is shown the plaintext, and the stale-view check still works (hash of the plaintext).
     for (const approval of pending) {
       expect(approval.summary).toBe(`Send to ${NOTE}?`);
-      expect(approval.data).toEqual({ note: NOTE, secret: SECRET });
+      expect(approval.data).toEqual({ note: NOTE, secret: SHOWN });
       await expect(
         h.control.decideApproval(approval.id, { decision: "approve", payloadHash: "0".repeat(64) }, systemActor),
       ).rejects.toMatchObject({ status: 409 });
@@ -77,18 +79,18 @@ describe("encryption at rest with a real worker (S22)", () => {
     const spans = await h.query<{ n: number }>("SELECT count(*)::int AS n FROM spans WHERE run_id = ANY($1)", [[ok.id, failing.id]]);
     expect(spans[0]!.n).toBeGreaterThan(0); // the spans are in the dump too
 
-    // An authorised reader gets the plaintext back through the use cases.
+    // An authorised reader gets the plaintext back through the use cases, key-like secrets redacted.
     const run = await h.control.getRun(ok.id, systemActor);
-    expect(run.input).toEqual({ note: NOTE, secret: SECRET, fail: false });
+    expect(run.input).toEqual({ note: NOTE, secret: SHOWN, fail: false });
     expect(run.output).toEqual({ sentTo: NOTE, approved: true });
     const step = (id: string) => run.steps.find((s) => s.id === id)!;
-    expect(step("echo").output).toEqual({ note: NOTE, secret: SECRET });
-    expect(step("flaky").attemptHistory[0]!.error?.message).toBe(`upstream refused the key ${SECRET}`);
+    expect(step("echo").output).toEqual({ note: NOTE, secret: SHOWN });
+    expect(step("flaky").attemptHistory[0]!.error?.message).toBe(`upstream refused the key ${SHOWN}`);
     expect(JSON.stringify(step("draft").input)).toContain(NOTE);
-    expect(step("review").approval).toMatchObject({ summary: `Send to ${NOTE}?`, comment: `fine by ${NOTE} ${SECRET}`, status: "approved" });
-    expect(step("review").output).toMatchObject({ approved: true, comment: `fine by ${NOTE} ${SECRET}` });
+    expect(step("review").approval).toMatchObject({ summary: `Send to ${NOTE}?`, comment: `fine by ${NOTE} ${SHOWN}`, status: "approved" });
+    expect(step("review").output).toMatchObject({ approved: true, comment: `fine by ${NOTE} ${SHOWN}` });
     const failed = await h.control.getRun(failing.id, systemActor);
-    expect(failed.error?.message).toBe(`delivery with ${SECRET} was refused`);
+    expect(failed.error?.message).toBe(`delivery with ${SHOWN} was refused`);
   }, 120_000);
 });
 
