@@ -8,6 +8,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openJson } from "../lib/security/secret-box";
 import { createHarness, systemActor, type Harness } from "../lib/testing/harness";
 
 const QUEUE = "run-tick";
@@ -72,7 +73,7 @@ describe("queue payload tampering", () => {
     expect(await runRow(run.id)).toEqual({ ...original, status: "waiting" });
     const journal = await h.query<{ step_id: string; output: unknown }>("SELECT step_id, output FROM journal_entries WHERE run_id = $1 ORDER BY seq", [run.id]);
     expect(journal.map((j) => j.step_id)).toEqual(["before", "gate"]);
-    expect(journal[0].output).toEqual({ label: "real-A" });
+    expect(openJson(journal[0].output)).toEqual({ label: "real-A" }); // sealed at rest
     expect(await h.query("SELECT id FROM runs")).toHaveLength(1);
     expect(await h.query("SELECT 1 FROM audit_entries WHERE actor = 'apikey:attacker'")).toHaveLength(0);
 

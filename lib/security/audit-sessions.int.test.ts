@@ -38,6 +38,7 @@ import * as runs from "../../app/api/v1/runs/route";
 import { sha256Hex } from "../auth/tokens";
 import { startDemoProvider } from "../demo/provider-server";
 import { createRouteTest, type CallResult, type RouteTest } from "./route-testkit";
+import { openSecret } from "./secret-box";
 
 let r: RouteTest;
 const password = "a-long-operator-password";
@@ -107,7 +108,11 @@ describe("S12: the audit log", () => {
       ["api_key_create", `apikey:${keyId}`, (row) => expect(row.actor).toMatch(/^apikey:/)],
       ["api_key_revoke", `apikey:${keyId}`, (row) => expect(row.actor).toMatch(/^apikey:/)],
       ["user_role_change", `user:${userId}`, (row) => expect(row.data).toMatchObject({ from: "operator", to: "approver" })],
-      ["approval.approve", approved.approvalId, (row) => expect(row.data).toMatchObject({ decision: "approve", payloadHash: approved.payloadHash, runId: approved.runId, comment: "ok" })],
+      ["approval.approve", approved.approvalId, (row) => {
+        expect(row.data).toMatchObject({ decision: "approve", payloadHash: approved.payloadHash, runId: approved.runId });
+        expect(row.data?.comment).not.toBe("ok"); // the approver's comment is sealed at rest
+        expect(openSecret(String(row.data?.comment))).toBe("ok");
+      }],
       ["approval.reject", rejected.approvalId, (row) => expect(row.data).toMatchObject({ decision: "reject", payloadHash: rejected.payloadHash, runId: rejected.runId })],
       ["run.cancel", cancelled.runId, (row) => expect(row.actor).toMatch(/^apikey:/)],
       ["run.replay", fork.body.run.id, (row) => expect(row.data).toMatchObject({ sourceRunId: approved.runId, fromStep: "after", sideEffectSteps: 1, payloadHash: expect.stringMatching(/^[0-9a-f]{64}$/) })],
