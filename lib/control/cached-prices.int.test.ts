@@ -8,17 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { addModelPrice, listModelPrices, priceCallAt } from "../data/price-store";
-import { startDemoProvider, type DemoProvider } from "../demo/provider-server";
+import { addModelPrice, listModelPrices } from "../data/price-store";
+import type { DemoProvider } from "../demo/provider-server";
 import { defineWorkflow } from "../engine/definition";
 import type { LlmUsage } from "../engine/types";
 import { MODEL_PRICES } from "../llm/prices";
-import { createLlmRouter } from "../llm/router";
 import { createInProcess, type InProcess } from "../testing/in-process";
-import { noopTracer } from "../telemetry/noop-tracer";
+import { startPricedDemoRuntime } from "../testing/priced-demo-runtime";
 import { systemActor } from "./authorize";
 import { executeRunTick, type TickRuntime } from "./execute-tick";
-import { systemClock } from "./system-clock";
 
 /** Long enough for the demo provider's prompt cache, the same in every run. */
 const SYSTEM_PROMPT = "You summarise shipping notes for a freight desk. Keep the figures, drop the pleasantries. ".repeat(6);
@@ -84,10 +82,7 @@ const usd = (charge: ChargeRow, rates: { input: number; cached: number; output: 
 
 beforeAll(async () => {
   t = await createInProcess("cached_prices", [cachedSummary]);
-  demo = await startDemoProvider({ port: 0 });
-  const db = t.database.db;
-  const llm = createLlmRouter({ demoBaseUrl: demo.baseUrl, priceSource: (call) => priceCallAt(db, call), now: () => pricingNow });
-  runtime = { llm, tracer: noopTracer, clock: systemClock, leaseMs: 30_000, maxCrashesPerStep: 3, inlineRetryMaxMs: 2_000 };
+  ({ demo, runtime } = await startPricedDemoRuntime(t.database.db, () => pricingNow));
 });
 afterAll(async () => {
   await demo?.close();

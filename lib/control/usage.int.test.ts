@@ -10,18 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { usageRoutes } from "../../app/api/v1/usage/handlers";
 import { createApiKey, verifyApiKey } from "../auth/api-keys";
-import { priceCallAt } from "../data/price-store";
 import type { UsageGroup } from "../data/usage-queries";
-import { startDemoProvider, type DemoProvider } from "../demo/provider-server";
+import type { DemoProvider } from "../demo/provider-server";
 import { defineWorkflow } from "../engine/definition";
 import { FatalError } from "../engine/errors";
 import { createApiHandler } from "../http/api-handler";
-import { createLlmRouter } from "../llm/router";
-import { noopTracer } from "../telemetry/noop-tracer";
 import { createInProcess, type InProcess } from "../testing/in-process";
+import { startPricedDemoRuntime } from "../testing/priced-demo-runtime";
 import { systemActor } from "./authorize";
 import { executeRunTick, type TickRuntime } from "./execute-tick";
-import { systemClock } from "./system-clock";
 
 const retry = { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 };
 const input = z.object({ label: z.string(), failStep: z.boolean().default(false) });
@@ -144,16 +141,7 @@ function percentileCont(values: number[], fraction: number): number {
 
 beforeAll(async () => {
   t = await createInProcess("usage", [alphaV1, alphaV2, beta]);
-  demo = await startDemoProvider({ port: 0 });
-  const db = t.database.db;
-  runtime = {
-    llm: createLlmRouter({ demoBaseUrl: demo.baseUrl, priceSource: (call) => priceCallAt(db, call) }),
-    tracer: noopTracer,
-    clock: systemClock,
-    leaseMs: 30_000,
-    maxCrashesPerStep: 3,
-    inlineRetryMaxMs: 2_000,
-  };
+  ({ demo, runtime } = await startPricedDemoRuntime(t.database.db));
   await t.control.createBudgetPolicy({ scope: "workflow-day", workflow: "usage-alpha", limitUsd: 5, limitTokens: null, onExceed: "pause", alertThresholds: [0.8] }, admin);
   await runToEnd("usage-alpha", 1, "one");
   await runToEnd("usage-alpha", 1, "two");

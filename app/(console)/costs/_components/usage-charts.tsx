@@ -67,7 +67,8 @@ export function StackedBarChart({
             labelFormatter={(iso) => formatBucket(String(iso), bucket, true)}
             formatter={(value) => formatValue(Number(value))}
           />
-          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} />
+          {/* In the series' order (costliest band first; tokens bottom to top), not alphabetically. */}
+          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => series.keys.indexOf(String(item.dataKey))} />
           {series.keys.map((key, index) => (
             <Bar key={key} dataKey={key} name={key} stackId="total" fill={colors(key, index)} maxBarSize={28} isAnimationActive={false} />
           ))}
