@@ -38,11 +38,15 @@ test("the dashboard shows the demo spend by model, with the usage API's figures"
   const triage = ((await ticket.json()) as { run: { id: string } }).run.id;
   await waitUntilEnded(request, freight);
   await waitUntilEnded(request, triage);
+  // A second quote repeats the first one's system prompt: the demo provider reads it from its prompt cache.
+  const repeat = await startFreightRunByApi(request, { customer: `Costs Co ${unique()}`, email: "ops@example.com", lane: "Hamburg → Newark", weightKg: 80 });
+  await waitUntilEnded(request, repeat);
 
   const api = await usage(request, "range=24h&groupBy=model");
   const models = api.rows.map((row) => row.key);
   expect(models).toEqual(expect.arrayContaining(["gpt-4o-mini", "claude-sonnet-4-6"]));
   for (const row of api.rows) expect(row.costUsd, row.key).toBeGreaterThan(0);
+  expect(api.rows.find((row) => row.key === "gpt-4o-mini")!.cachedInputTokens).toBeGreaterThan(0);
 
   const page = await signedInPage(browser);
   await page.getByRole("link", { name: "Costs" }).click();
@@ -59,6 +63,10 @@ test("the dashboard shows the demo spend by model, with the usage API's figures"
     await expect(page.getByTestId("total-cost")).toContainText(formatUsd(fresh.totals.costUsd), { timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
   await expect(page.getByRole("img", { name: /LLM cost per (minute|hour), stacked by model/ })).toBeVisible();
+  // Cached input tokens: in the tokens tile, as a series of the tokens chart, and per model.
+  await expect(page.getByTestId("total-tokens")).toContainText(/[\d,]+ cached/);
+  await expect(page.getByRole("img", { name: /Cached input, uncached input and output tokens per/ }).getByText("Cached input", { exact: true })).toBeVisible();
+  await expect(table.getByRole("columnheader", { name: "Cached" })).toBeVisible();
 
   // The costliest runs link to their run pages.
   const topRuns = page.getByTestId("top-runs");

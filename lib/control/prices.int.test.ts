@@ -6,16 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { addModelPrice, listModelPrices, priceCallAt } from "../data/price-store";
-import { startDemoProvider, type DemoProvider } from "../demo/provider-server";
+import { addModelPrice, listModelPrices } from "../data/price-store";
+import type { DemoProvider } from "../demo/provider-server";
 import { defineWorkflow } from "../engine/definition";
 import { MODEL_PRICES } from "../llm/prices";
-import { createLlmRouter } from "../llm/router";
 import { createInProcess, type InProcess } from "../testing/in-process";
-import { noopTracer } from "../telemetry/noop-tracer";
+import { startPricedDemoRuntime } from "../testing/priced-demo-runtime";
 import { systemActor } from "./authorize";
 import { executeRunTick, type TickRuntime } from "./execute-tick";
-import { systemClock } from "./system-clock";
 
 const summarise = defineWorkflow({
   name: "priced-summary",
@@ -70,10 +68,7 @@ async function runToEnd(label: string): Promise<string> {
 
 beforeAll(async () => {
   t = await createInProcess("prices", [summarise]);
-  demo = await startDemoProvider({ port: 0 });
-  const db = t.database.db;
-  const llm = createLlmRouter({ demoBaseUrl: demo.baseUrl, priceSource: (call) => priceCallAt(db, call), now: () => pricingNow });
-  runtime = { llm, tracer: noopTracer, clock: systemClock, leaseMs: 30_000, maxCrashesPerStep: 3, inlineRetryMaxMs: 2_000 };
+  ({ demo, runtime } = await startPricedDemoRuntime(t.database.db, () => pricingNow));
 });
 afterAll(async () => {
   await demo?.close();

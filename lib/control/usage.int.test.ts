@@ -10,18 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { usageRoutes } from "../../app/api/v1/usage/handlers";
 import { createApiKey, verifyApiKey } from "../auth/api-keys";
-import { priceCallAt } from "../data/price-store";
 import type { UsageGroup } from "../data/usage-queries";
-import { startDemoProvider, type DemoProvider } from "../demo/provider-server";
+import type { DemoProvider } from "../demo/provider-server";
 import { defineWorkflow } from "../engine/definition";
 import { FatalError } from "../engine/errors";
 import { createApiHandler } from "../http/api-handler";
-import { createLlmRouter } from "../llm/router";
-import { noopTracer } from "../telemetry/noop-tracer";
 import { createInProcess, type InProcess } from "../testing/in-process";
+import { startPricedDemoRuntime } from "../testing/priced-demo-runtime";
 import { systemActor } from "./authorize";
 import { executeRunTick, type TickRuntime } from "./execute-tick";
-import { systemClock } from "./system-clock";
 
 const retry = { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 };
 const input = z.object({ label: z.string(), failStep: z.boolean().default(false) });
@@ -50,13 +47,15 @@ const alphaV2 = defineWorkflow({
     return { ok: true };
   },
 });
+const CLASSIFY_PROMPT = "Classify the ticket as billing, bug, how-to or urgent; answer with the label only. ".repeat(3);
 const beta = defineWorkflow({
   name: "usage-beta",
   version: 1,
   input,
   defaults: { retry },
   async run(ctx, { label, failStep }) {
-    await ctx.llm("classify", { model: "claude-sonnet-4-6", messages: [{ role: "user", content: `Classify ${label}` }] });
+    // The same long system prompt in every run: the demo provider reports it as cached from the second run on.
+    await ctx.llm("classify", { model: "claude-sonnet-4-6", messages: [{ role: "system", content: CLASSIFY_PROMPT }, { role: "user", content: `Classify ${label}` }] });
     await ctx.step("route", () => {
       if (failStep) throw new FatalError(`Cannot route ${label}`);
       return { routed: label };
@@ -83,9 +82,16 @@ async function runToEnd(workflow: string, version: number, label: string, failSt
   throw new Error(`Run ${run.id} did not finish`);
 }
 
-/** Every LLM call attempt as the journal holds it: final attempts in journal_entries, failed ones in step_attempts. */
+/**
+ * Every LLM call attempt as the journal holds it: final attempts in journal_entries, failed ones in
+ * step_attempts. Cached input tokens come from the step's recorded result (what the workflow saw),
+ * read through getRun; failed attempts have none.
+ */
 interface JournalCall {
   run_id: string;
+  seq: number;
+  final: boolean;
+  cached: number;
   workflow: string;
   version: number;
   model: string;
@@ -94,26 +100,32 @@ interface JournalCall {
   cost: string;
   ms: number | null;
 }
-const journalCalls = () =>
-  t.query<JournalCall>(
-    `SELECT j.run_id, r.workflow_name AS workflow, r.workflow_version AS version, j.request_model AS model,
+async function journalCalls(): Promise<JournalCall[]> {
+  const calls = await t.query<JournalCall>(
+    `SELECT j.run_id, j.seq, true AS final, 0 AS cached, r.workflow_name AS workflow, r.workflow_version AS version, j.request_model AS model,
             to_char(j.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
             coalesce(j.input_tokens, 0) + coalesce(j.output_tokens, 0) AS tokens, coalesce(j.cost_usd, 0)::text AS cost, j.latency_ms::float8 AS ms
      FROM journal_entries j JOIN runs r ON r.id = j.run_id WHERE j.kind = 'llm'
      UNION ALL
-     SELECT a.run_id, r.workflow_name, r.workflow_version, j.request_model,
+     SELECT a.run_id, a.seq, false, 0, r.workflow_name, r.workflow_version, j.request_model,
             to_char(a.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
             coalesce(a.input_tokens, 0) + coalesce(a.output_tokens, 0), coalesce(a.cost_usd, 0)::text,
             (extract(epoch FROM a.finished_at - a.started_at) * 1000)::float8
      FROM step_attempts a JOIN journal_entries j ON j.run_id = a.run_id AND j.seq = a.seq AND j.kind = 'llm' JOIN runs r ON r.id = a.run_id`,
   );
+  for (const call of calls.filter((c) => c.final)) {
+    const step = (await t.control.getRun(call.run_id, viewer)).steps.find((s) => s.seq === call.seq);
+    call.cached = (step?.output as { usage?: { cachedInputTokens?: number } } | null)?.usage?.cachedInputTokens ?? 0;
+  }
+  return calls;
+}
 
 /** Journal sums per group key, in micro-dollars so float noise cannot hide a difference. */
 function journalSums(calls: JournalCall[], key: (call: JournalCall) => string) {
-  const sums = new Map<string, { calls: number; tokens: number; microUsd: number }>();
+  const sums = new Map<string, { calls: number; tokens: number; cached: number; microUsd: number }>();
   for (const call of calls) {
-    const sum = sums.get(key(call)) ?? { calls: 0, tokens: 0, microUsd: 0 };
-    sums.set(key(call), { calls: sum.calls + 1, tokens: sum.tokens + call.tokens, microUsd: sum.microUsd + Math.round(Number(call.cost) * 1e6) });
+    const sum = sums.get(key(call)) ?? { calls: 0, tokens: 0, cached: 0, microUsd: 0 };
+    sums.set(key(call), { calls: sum.calls + 1, tokens: sum.tokens + call.tokens, cached: sum.cached + call.cached, microUsd: sum.microUsd + Math.round(Number(call.cost) * 1e6) });
   }
   return sums;
 }
@@ -129,16 +141,7 @@ function percentileCont(values: number[], fraction: number): number {
 
 beforeAll(async () => {
   t = await createInProcess("usage", [alphaV1, alphaV2, beta]);
-  demo = await startDemoProvider({ port: 0 });
-  const db = t.database.db;
-  runtime = {
-    llm: createLlmRouter({ demoBaseUrl: demo.baseUrl, priceSource: (call) => priceCallAt(db, call) }),
-    tracer: noopTracer,
-    clock: systemClock,
-    leaseMs: 30_000,
-    maxCrashesPerStep: 3,
-    inlineRetryMaxMs: 2_000,
-  };
+  ({ demo, runtime } = await startPricedDemoRuntime(t.database.db));
   await t.control.createBudgetPolicy({ scope: "workflow-day", workflow: "usage-alpha", limitUsd: 5, limitTokens: null, onExceed: "pause", alertThresholds: [0.8] }, admin);
   await runToEnd("usage-alpha", 1, "one");
   await runToEnd("usage-alpha", 1, "two");
@@ -156,6 +159,8 @@ describe("the usage report", () => {
     const calls = await journalCalls();
     // v1 runs: a failed first attempt and a retry each; the v2 run: two calls; beta runs: one call each.
     expect(calls.length).toBe(8);
+    // The second beta run repeats the first one's system prompt: its call read it from the prompt cache.
+    expect(calls.filter((call) => call.cached > 0).map((call) => call.workflow)).toEqual(["usage-beta"]);
     const cases: Array<[UsageGroup[], (call: JournalCall) => string]> = [
       [[], () => "all"],
       [["workflow"], (call) => call.workflow],
@@ -166,9 +171,10 @@ describe("the usage report", () => {
     for (const [groupBy, key] of cases) {
       const report = await t.control.getUsage({ groupBy }, viewer);
       const expected = journalSums(calls, key);
-      const got = new Map(report.rows.map((row) => [row.key, { calls: row.calls, tokens: row.totalTokens, microUsd: Math.round(row.costUsd * 1e6) }]));
+      const got = new Map(report.rows.map((row) => [row.key, { calls: row.calls, tokens: row.totalTokens, cached: row.cachedInputTokens, microUsd: Math.round(row.costUsd * 1e6) }]));
       expect(got, `groupBy=${groupBy.join(",")}`).toEqual(expected);
       expect(report.totals.calls).toBe(calls.length);
+      expect(report.totals.cachedInputTokens).toBe(calls.reduce((sum, call) => sum + call.cached, 0));
       expect(Math.round(report.totals.costUsd * 1e6)).toBe([...expected.values()].reduce((sum, s) => sum + s.microUsd, 0));
     }
     // The day grouping splits the same rows by UTC day; grouping by version carries its workflow.
@@ -189,12 +195,19 @@ describe("the usage report", () => {
     const starts = report.series.map((point) => Date.parse(point.start));
     expect(starts.every((start, i) => i === 0 || start - starts[i - 1]! === 60_000)).toBe(true);
     expect(starts.at(-1)!).toBeLessThanOrEqual(now.getTime() + 60_000);
-    const fromSeries = new Map<string, { calls: number; microUsd: number; tokens: number }>();
+    const fromSeries = new Map<string, { calls: number; microUsd: number; tokens: number; cached: number }>();
     for (const group of report.series.flatMap((point) => point.groups)) {
-      const sum = fromSeries.get(group.key) ?? { calls: 0, microUsd: 0, tokens: 0 };
-      fromSeries.set(group.key, { calls: sum.calls + group.calls, microUsd: sum.microUsd + Math.round(group.costUsd * 1e6), tokens: sum.tokens + group.totalTokens });
+      const sum = fromSeries.get(group.key) ?? { calls: 0, microUsd: 0, tokens: 0, cached: 0 };
+      fromSeries.set(group.key, {
+        calls: sum.calls + group.calls,
+        microUsd: sum.microUsd + Math.round(group.costUsd * 1e6),
+        tokens: sum.tokens + group.totalTokens,
+        cached: sum.cached + group.cachedInputTokens,
+      });
     }
-    expect(fromSeries).toEqual(new Map(report.rows.map((row) => [row.key, { calls: row.calls, microUsd: Math.round(row.costUsd * 1e6), tokens: row.totalTokens }])));
+    expect(fromSeries).toEqual(
+      new Map(report.rows.map((row) => [row.key, { calls: row.calls, microUsd: Math.round(row.costUsd * 1e6), tokens: row.totalTokens, cached: row.cachedInputTokens }])),
+    );
     expect([...fromSeries.keys()].sort()).toEqual(["claude-sonnet-4-6", "gpt-4o", "gpt-4o-mini"]);
 
     // Day buckets over 30 days; a window before any call is all zeros.
@@ -214,6 +227,8 @@ describe("the usage report", () => {
     const top = report.topRuns[0]!;
     expect(top.calls).toBe(perRun.get(top.runId)!.calls);
     expect(top.totalTokens).toBe(perRun.get(top.runId)!.tokens);
+    const allRuns = await t.control.getUsage({ top: 10 }, viewer);
+    for (const run of allRuns.topRuns) expect(run.cachedInputTokens, run.runId).toBe(perRun.get(run.runId)!.cached);
     expect((await t.control.getUsage({ workflow: "usage-beta" }, viewer)).topRuns.map((run) => run.workflow)).toEqual(["usage-beta", "usage-beta"]);
   });
 

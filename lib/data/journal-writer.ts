@@ -52,14 +52,15 @@ function chargeCte(c: number, seq: string, stepId: string): string {
   const p = (offset: number) => `$${c + offset}`;
   return `charge AS (
     INSERT INTO llm_charges (id, run_id, seq, step_id, attempt, status, model, price_id, input_per_mtok, output_per_mtok,
-                             price_effective_from, input_tokens, output_tokens, cost_usd, charged_at)
+                             price_effective_from, input_tokens, output_tokens, cost_usd, charged_at, cached_input_tokens, cached_input_per_mtok)
     SELECT ${p(0)}::text, fence.id, ${seq}, ${stepId}, ${p(1)}::int, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::numeric,
-           ${p(6)}::numeric, ${p(7)}::timestamptz, ${p(8)}::int, ${p(9)}::int, ${p(10)}::numeric, ${p(11)}::timestamptz
+           ${p(6)}::numeric, ${p(7)}::timestamptz, ${p(8)}::int, ${p(9)}::int, ${p(10)}::numeric, ${p(11)}::timestamptz, ${p(12)}::int, ${p(13)}::numeric
     FROM fence WHERE ${p(0)}::text IS NOT NULL
     ON CONFLICT (run_id, seq, attempt) DO UPDATE SET status = EXCLUDED.status, model = EXCLUDED.model,
       price_id = EXCLUDED.price_id, input_per_mtok = EXCLUDED.input_per_mtok, output_per_mtok = EXCLUDED.output_per_mtok,
       price_effective_from = EXCLUDED.price_effective_from, input_tokens = EXCLUDED.input_tokens,
-      output_tokens = EXCLUDED.output_tokens, cost_usd = EXCLUDED.cost_usd, charged_at = EXCLUDED.charged_at
+      output_tokens = EXCLUDED.output_tokens, cost_usd = EXCLUDED.cost_usd, charged_at = EXCLUDED.charged_at,
+      cached_input_tokens = EXCLUDED.cached_input_tokens, cached_input_per_mtok = EXCLUDED.cached_input_per_mtok
   )`;
 }
 
@@ -141,7 +142,7 @@ interface Charge {
  * are charged too (whatever usage they reported, usually none).
  */
 function chargeValues(kind: StepKind, charge: Charge): unknown[] {
-  if (kind !== "llm") return Array.from({ length: 12 }, () => null);
+  if (kind !== "llm") return Array.from({ length: 14 }, () => null);
   const { llm } = charge;
   return [
     createId("chg"),
@@ -156,6 +157,8 @@ function chargeValues(kind: StepKind, charge: Charge): unknown[] {
     llm.outputTokens ?? 0,
     llm.costUsd ?? 0,
     charge.at,
+    llm.cachedInputTokens ?? 0,
+    llm.price?.cachedInputPerMTok ?? null,
   ];
 }
 

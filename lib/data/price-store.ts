@@ -5,7 +5,7 @@
  */
 import type { LlmPriceSnapshot } from "../engine/types";
 import type { Db } from "./db";
-import { findPriceIn, roundUsd } from "../llm/prices";
+import { findPriceIn, roundUsd, tokenCostUsd } from "../llm/prices";
 import { createId } from "./ids";
 
 export interface StoredModelPrice {
@@ -188,6 +188,8 @@ export interface PriceRequest {
   requestModel?: string | null;
   inputTokens?: number | null;
   outputTokens?: number | null;
+  /** The part of inputTokens read from the prompt cache: charged at the cached-input price when the model has one */
+  cachedInputTokens?: number | null;
   /** When the call ran: the price in force then is charged */
   at: Date;
 }
@@ -206,7 +208,7 @@ export async function priceCallAt(db: Db, request: PriceRequest): Promise<Priced
   for (const name of names) {
     const price = findPriceIn(prices, name);
     if (!price) continue;
-    const usd = ((request.inputTokens ?? 0) * price.inputPerMTok + (request.outputTokens ?? 0) * price.outputPerMTok) / 1_000_000;
+    const usd = tokenCostUsd(price, { inputTokens: request.inputTokens ?? 0, outputTokens: request.outputTokens ?? 0, cachedInputTokens: request.cachedInputTokens ?? 0 });
     return {
       costUsd: roundUsd(usd),
       price: {
@@ -214,6 +216,7 @@ export async function priceCallAt(db: Db, request: PriceRequest): Promise<Priced
         model: price.model,
         inputPerMTok: price.inputPerMTok,
         outputPerMTok: price.outputPerMTok,
+        cachedInputPerMTok: price.cachedInputPerMTok,
         effectiveFrom: price.effectiveFrom.toISOString(),
       },
     };

@@ -17,6 +17,8 @@ export interface TopRun {
   /** LLM call attempts of this run in the window */
   calls: number;
   inputTokens: number;
+  /** The part of inputTokens read from the providers' prompt caches */
+  cachedInputTokens: number;
   outputTokens: number;
   totalTokens: number;
   costUsd: number;
@@ -67,9 +69,10 @@ const round = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) /
 export async function queryTopRuns(db: Db, filter: ChargeFilter, limit: number): Promise<TopRun[]> {
   const where = chargeWhere(filter);
   const { rows } = await withConnectionRetry(() =>
-    db.pool.query<{ run_id: string; workflow: string; version: number; status: string; created_at: Date; calls: number; input_tokens: string; output_tokens: string; cost_usd: string }>(
+    db.pool.query<{ run_id: string; workflow: string; version: number; status: string; created_at: Date; calls: number; input_tokens: string; cached_input_tokens: string; output_tokens: string; cost_usd: string }>(
       `SELECT c.run_id, r.workflow_name AS workflow, r.workflow_version AS version, r.status, r.created_at, count(*)::int AS calls,
-         sum(c.input_tokens)::text AS input_tokens, sum(c.output_tokens)::text AS output_tokens, sum(c.cost_usd)::text AS cost_usd
+         sum(c.input_tokens)::text AS input_tokens, sum(c.cached_input_tokens)::text AS cached_input_tokens,
+         sum(c.output_tokens)::text AS output_tokens, sum(c.cost_usd)::text AS cost_usd
        FROM ${CHARGES_FROM}
        WHERE ${where.sql}
        GROUP BY c.run_id, r.workflow_name, r.workflow_version, r.status, r.created_at
@@ -89,6 +92,7 @@ export async function queryTopRuns(db: Db, filter: ChargeFilter, limit: number):
       createdAt: row.created_at.toISOString(),
       calls: row.calls,
       inputTokens,
+      cachedInputTokens: Number(row.cached_input_tokens),
       outputTokens,
       totalTokens: inputTokens + outputTokens,
       costUsd: Number(row.cost_usd),

@@ -28,7 +28,10 @@ export interface UsageTotals {
   calls: number;
   /** Attempts that failed or timed out (charged too) */
   failedCalls: number;
+  /** Input tokens, cached ones included (as the GenAI conventions count them) */
   inputTokens: number;
+  /** The part of inputTokens read from the providers' prompt caches (charged at the cached-input price) */
+  cachedInputTokens: number;
   outputTokens: number;
   totalTokens: number;
   costUsd: number;
@@ -79,21 +82,31 @@ interface AggregateRow {
   calls: number;
   failed_calls: number;
   input_tokens: string;
+  cached_input_tokens: string;
   output_tokens: string;
   cost_usd: string;
 }
 
 const AGGREGATES = `count(*)::int AS calls, (count(*) FILTER (WHERE c.status <> 'succeeded'))::int AS failed_calls,
-      coalesce(sum(c.input_tokens), 0)::text AS input_tokens, coalesce(sum(c.output_tokens), 0)::text AS output_tokens,
+      coalesce(sum(c.input_tokens), 0)::text AS input_tokens, coalesce(sum(c.cached_input_tokens), 0)::text AS cached_input_tokens,
+      coalesce(sum(c.output_tokens), 0)::text AS output_tokens,
       coalesce(sum(c.cost_usd), 0)::text AS cost_usd`;
 
 const toTotals = (row: AggregateRow): UsageTotals => {
   const inputTokens = Number(row.input_tokens);
   const outputTokens = Number(row.output_tokens);
-  return { calls: row.calls, failedCalls: row.failed_calls, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, costUsd: Number(row.cost_usd) };
+  return {
+    calls: row.calls,
+    failedCalls: row.failed_calls,
+    inputTokens,
+    cachedInputTokens: Number(row.cached_input_tokens),
+    outputTokens,
+    totalTokens: inputTokens + outputTokens,
+    costUsd: Number(row.cost_usd),
+  };
 };
 
-export const EMPTY_TOTALS: UsageTotals = { calls: 0, failedCalls: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
+export const EMPTY_TOTALS: UsageTotals = { calls: 0, failedCalls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
 
 /** Sums in micro-dollars (the column's scale), so float noise never appears in the totals. */
 export function addTotals(sum: UsageTotals, row: UsageTotals): UsageTotals {
@@ -101,6 +114,7 @@ export function addTotals(sum: UsageTotals, row: UsageTotals): UsageTotals {
     calls: sum.calls + row.calls,
     failedCalls: sum.failedCalls + row.failedCalls,
     inputTokens: sum.inputTokens + row.inputTokens,
+    cachedInputTokens: sum.cachedInputTokens + row.cachedInputTokens,
     outputTokens: sum.outputTokens + row.outputTokens,
     totalTokens: sum.totalTokens + row.totalTokens,
     costUsd: Math.round(sum.costUsd * 1e6 + row.costUsd * 1e6) / 1e6,

@@ -57,6 +57,17 @@ describe("demo provider HTTP server", () => {
     expect((await post(body("a"))).status).toBe(200);
   });
 
+  it("reports a repeated system prompt as cached prompt tokens, and only after a successful request", async () => {
+    const system = { role: "system", content: "You classify support tickets into billing, bug, how-to or urgent. ".repeat(3) };
+    const ask = (content: string) => JSON.stringify({ model: "gpt-4o-mini", messages: [system, { role: "user", content }] });
+    expect((await post(ask("first [[demo:fail-once:cache]]"))).status).toBe(500);
+    const first = (await (await post(ask("first"))).json()).usage;
+    expect(first.prompt_tokens_details).toEqual({ cached_tokens: 0 });
+    const second = (await (await post(ask("second"))).json()).usage;
+    expect(second.prompt_tokens_details.cached_tokens).toBeGreaterThan(0);
+    expect(second.prompt_tokens_details.cached_tokens).toBeLessThan(second.prompt_tokens);
+  });
+
   it("tells what to do when the port is taken", async () => {
     const port = Number(new URL(demo.baseUrl).port);
     await expect(startDemoProvider({ port })).rejects.toThrow(/WAYMARK_DEMO_PROVIDER_PORT/);

@@ -6,6 +6,9 @@
  * Test hooks, written anywhere in a message:
  * - `[[demo:fail-once:<key>]]` — the first request carrying a key fails with HTTP 500 (retries);
  * - `[[demo:echo]]` — the reply is the last user message verbatim (escaping and redaction tests).
+ *
+ * A prompt whose leading messages were sent before to the same model reports them as cached
+ * input tokens (./prompt-cache.ts), as OpenAI's automatic prompt caching does.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,6 +16,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
 import { MODEL_PRICES } from "../llm/prices";
 import { demoReply, estimateTokens, requestDigest } from "./demo-replies";
+import { createPromptCache, promptText } from "./prompt-cache";
 
 export interface DemoProviderOptions {
   /** Port to listen on; 0 picks a free one. @defaultValue 0 */
@@ -93,6 +97,7 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
   const latencyMs = options.latencyMs ?? 0;
   /** fail-once keys already failed by this server */
   const failedKeys = new Set<string>();
+  const promptCache = createPromptCache();
 
   async function chatCompletion(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     let json: unknown;
@@ -130,7 +135,8 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
       text = text.slice(0, limit * 4);
       finishReason = "length";
     }
-    const promptTokens = estimateTokens(messages.map((m) => `${m.role}: ${m.content}`).join("\n"));
+    const promptTokens = estimateTokens(promptText(messages));
+    const cachedTokens = promptCache.read(request.model, messages);
     const completionTokens = estimateTokens(text);
     sendJson(res, 200, {
       id: `chatcmpl-demo-${requestDigest(request.model, messages).slice(0, 24)}`,
@@ -139,7 +145,12 @@ export async function startDemoProvider(options: DemoProviderOptions = {}): Prom
       model: request.model,
       system_fingerprint: "waymark-demo",
       choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null }, logprobs: null, finish_reason: finishReason }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+        prompt_tokens_details: { cached_tokens: cachedTokens },
+      },
     });
   }
 

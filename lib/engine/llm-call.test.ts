@@ -84,6 +84,30 @@ describe("ctx.llm", () => {
     expect(tracer.spans).toHaveLength(1);
   });
 
+  it("records cached input tokens in the facts, the result and the span's gen_ai.usage.cache_read.input_tokens", async () => {
+    const snapshot = { priceId: "price_1", model: "gpt-4o-mini", inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075, effectiveFrom: "2000-01-01T00:00:00.000Z" };
+    const answer = (cachedInputTokens?: number): LlmClient => ({
+      async complete(request) {
+        return { text: "ok", usage: { inputTokens: 2000, outputTokens: 10, cachedInputTokens }, model: request.model, finishReason: "stop", provider: "openai", costUsd: 0.0002, price: snapshot };
+      },
+    });
+    const tracer = recordingTracer();
+    const h = createTickHarness(summarise, { input: { text: "t" }, tracer, llm: answer(1536) });
+    await h.tick();
+    expect(h.journal.entry("draft")).toMatchObject({
+      output: { usage: { inputTokens: 2000, outputTokens: 10, cachedInputTokens: 1536 } },
+      llm: { inputTokens: 2000, cachedInputTokens: 1536, costUsd: 0.0002, price: snapshot },
+    });
+    expect(tracer.spans[0]!.attributes).toMatchObject({ "gen_ai.usage.input_tokens": 2000, "gen_ai.usage.cache_read.input_tokens": 1536 });
+
+    // No cache hit (or a provider that does not say): 0 in the facts, no attribute on the span.
+    const plainTracer = recordingTracer();
+    const plain = createTickHarness(summarise, { input: { text: "t" }, tracer: plainTracer, llm: answer(undefined) });
+    await plain.tick();
+    expect(plain.journal.entry("draft")?.llm?.cachedInputTokens).toBe(0);
+    expect(plainTracer.spans[0]!.attributes).not.toHaveProperty("gen_ai.usage.cache_read.input_tokens");
+  });
+
   it("retries a failing provider (3 attempts by default) with a span per attempt carrying error.type", async () => {
     const tracer = recordingTracer();
     let calls = 0;

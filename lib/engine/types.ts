@@ -45,6 +45,8 @@ export interface LlmPriceSnapshot {
   model: string;
   inputPerMTok: number;
   outputPerMTok: number;
+  /** Price of input tokens read from the prompt cache; null or absent: they were charged the input price */
+  cachedInputPerMTok?: number | null;
   /** ISO time from which the price applied */
   effectiveFrom: string;
 }
@@ -57,6 +59,8 @@ export interface LlmCallFacts {
   model: string;
   inputTokens: number;
   outputTokens: number;
+  /** The part of `inputTokens` read from the provider's prompt cache; absent in journals written before it was recorded */
+  cachedInputTokens?: number;
   costUsd: number;
   finishReason: string;
   latencyMs: number;
@@ -164,9 +168,21 @@ export interface LlmRequest {
   maxTokens?: number;
 }
 
+/**
+ * Tokens of one LLM call. As in the OTel GenAI conventions, `inputTokens` includes the cached
+ * ones: `cachedInputTokens` is the part of it read from the provider's prompt cache (billed at a
+ * lower price by most providers).
+ */
+export interface LlmUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** @defaultValue 0 */
+  cachedInputTokens?: number;
+}
+
 export interface LlmResponse {
   text: string;
-  usage: { inputTokens: number; outputTokens: number };
+  usage: LlmUsage;
   /** The model the provider says answered */
   model: string;
   finishReason: string;
@@ -260,7 +276,7 @@ export interface LlmStepOptions extends LlmRequest {
 
 export interface LlmResult {
   text: string;
-  usage: { inputTokens: number; outputTokens: number };
+  usage: LlmUsage;
   costUsd: number;
   model: string;
   finishReason: string;

@@ -63,7 +63,7 @@ describe("Anthropic client", () => {
     const response = await client.complete({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Hi" }], maxTokens: 50 }, call);
     expect(response).toEqual({
       text: "Hello, Jane.",
-      usage: { inputTokens: 1000, outputTokens: 20 },
+      usage: { inputTokens: 1000, outputTokens: 20, cachedInputTokens: 900 },
       model: "claude-sonnet-4-6",
       finishReason: "stop",
       provider: "anthropic",
@@ -72,6 +72,22 @@ describe("Anthropic client", () => {
       serverAddress: "127.0.0.1",
     });
     expect(stub!.requests[0].body).toMatchObject({ max_tokens: 50 });
+  });
+
+  it("counts cache writes as input but not as cached, and reports no cached tokens when the API leaves them out", async () => {
+    const writes = await clientFor(() => ({ body: message({ usage: { input_tokens: 40, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 2000 } }) }));
+    expect((await writes.complete({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Hi" }] }, call)).usage).toEqual({
+      inputTokens: 2040,
+      outputTokens: 5,
+      cachedInputTokens: 0,
+    });
+    await stub?.close();
+    const plain = await clientFor(() => ({ body: message({ usage: { input_tokens: 40, output_tokens: 5 } }) }));
+    expect((await plain.complete({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Hi" }] }, call)).usage).toEqual({
+      inputTokens: 40,
+      outputTokens: 5,
+      cachedInputTokens: 0,
+    });
   });
 
   it.each([

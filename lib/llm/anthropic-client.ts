@@ -85,9 +85,15 @@ export function createAnthropicClient(options: AnthropicClientOptions): LlmClien
       return {
         text,
         usage: {
-          // Anthropic counts cached prompt tokens separately; the GenAI conventions' input_tokens includes them.
+          // Anthropic counts cached prompt tokens apart from input_tokens; the GenAI conventions'
+          // input_tokens includes them. Cache reads are billed at the cached price. Cache writes
+          // (cache_creation_input_tokens) are billed by Anthropic at a premium over input (1.25× for
+          // a 5-minute cache); Waymark charges them as regular input, slightly under the bill, rather
+          // than keep a fourth price per model for a cache this client never asks for (it sets no
+          // cache_control; writes only appear behind a gateway that adds it).
           inputTokens: usage.input_tokens + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0),
           outputTokens: usage.output_tokens,
+          cachedInputTokens: usage.cache_read_input_tokens ?? 0,
         },
         model: message.model || request.model,
         finishReason: mapStopReason(message.stop_reason),

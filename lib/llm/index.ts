@@ -3,5 +3,5 @@ export { createLlmRouter, llmRouterOptionsFromConfig, routeModel, DEMO_PROVIDER_
 export type { LlmRouter, LlmRouterOptions, LlmProviderName } from "./router";
 export { createOpenAiClient, OPENAI_DEFAULT_BASE_URL, type OpenAiClientOptions } from "./openai-client";
 export { createAnthropicClient, ANTHROPIC_DEFAULT_BASE_URL, mapStopReason, type AnthropicClientOptions } from "./anthropic-client";
-export { costUsd, findModelPrice, priceCall, MODEL_PRICES, type CallCost, type ModelPrice } from "./prices";
+export { costUsd, findModelPrice, priceCall, tokenCostUsd, MODEL_PRICES, type CallCost, type ModelPrice, type TokenUsage } from "./prices";
 export { LlmProviderError, type ProviderErrorDetails } from "./provider-error";

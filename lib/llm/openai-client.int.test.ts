@@ -45,7 +45,9 @@ describe("OpenAI client against the demo provider", () => {
     const second = await client.complete(quoteRequest, call("another-key"));
     expect(second.text).toBe(first.text);
     expect(second.responseId).toBe(first.responseId);
-    expect(second.usage).toEqual(first.usage);
+    // Same tokens; the repeat's prompt is (by then) in the demo's prompt cache.
+    expect(second.usage).toMatchObject({ inputTokens: first.usage.inputTokens, outputTokens: first.usage.outputTokens });
+    expect(second.usage.cachedInputTokens).toBeGreaterThan(0);
     const other = await client.complete({ ...quoteRequest, model: "gpt-4o" }, call());
     expect(other.responseId).not.toBe(first.responseId);
   });
@@ -133,7 +135,27 @@ describe("OpenAI client request and errors", () => {
       expect(request.headers.authorization).toBe("Bearer sk-secret-1");
       expect(request.body).toMatchObject({ model: "llama3.1:8b", max_tokens: 64, temperature: 0.2 });
       // A server that reports no usage: zero tokens rather than a crash.
-      expect(response.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+      expect(response.usage).toEqual({ inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 });
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("reports prompt_tokens_details.cached_tokens as the cached part of the input tokens", async () => {
+    const stub = await startStubServer(() => ({
+      body: {
+        id: "chatcmpl-2",
+        object: "chat.completion",
+        created: 0,
+        model: "gpt-4o-mini",
+        choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 2006, completion_tokens: 300, total_tokens: 2306, prompt_tokens_details: { cached_tokens: 1920 } },
+      },
+    }));
+    try {
+      const client = createOpenAiClient({ baseURL: `${stub.url}/v1`, apiKey: "sk-secret-1" });
+      const response = await client.complete({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }, call());
+      expect(response.usage).toEqual({ inputTokens: 2006, outputTokens: 300, cachedInputTokens: 1920 });
     } finally {
       await stub.close();
     }

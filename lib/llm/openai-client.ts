@@ -81,6 +81,8 @@ export function createOpenAiClient(options: OpenAiClientOptions): LlmClient {
         usage: {
           inputTokens: completion.usage?.prompt_tokens ?? 0,
           outputTokens: completion.usage?.completion_tokens ?? 0,
+          // Part of prompt_tokens, as in the GenAI conventions; servers that do not cache leave it out.
+          cachedInputTokens: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
         },
         model: completion.model || request.model,
         finishReason: choice?.finish_reason ?? "unknown",

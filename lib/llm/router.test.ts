@@ -47,6 +47,8 @@ describe("createLlmRouter", () => {
   let demo: DemoProvider;
   let anthropicStub: StubServer;
   let renamingStub: StubServer;
+  /** An OpenAI-compatible server that reports 1M prompt tokens, 800k of them from its prompt cache. */
+  let cachingStub: StubServer;
 
   beforeAll(async () => {
     demo = await startDemoProvider({ port: 0 });
@@ -73,9 +75,19 @@ describe("createLlmRouter", () => {
         usage: { prompt_tokens: 1_000_000, completion_tokens: 0, total_tokens: 1_000_000 },
       },
     }));
+    cachingStub = await startStubServer(({ body }) => ({
+      body: {
+        id: "chatcmpl-cached",
+        object: "chat.completion",
+        created: 0,
+        model: (body as { model: string }).model,
+        choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 1_000_000, completion_tokens: 0, total_tokens: 1_000_000, prompt_tokens_details: { cached_tokens: 800_000 } },
+      },
+    }));
   });
   afterAll(async () => {
-    await Promise.all([demo.close(), anthropicStub.close(), renamingStub.close()]);
+    await Promise.all([demo.close(), anthropicStub.close(), renamingStub.close(), cachingStub.close()]);
   });
 
   it("serves every model from the demo provider when no credentials are set, and prices it", async () => {
@@ -119,5 +131,57 @@ describe("createLlmRouter", () => {
     await router.complete(ask("my-fine-tune"), call);
     expect(unknown.costUsd).toBe(0);
     expect(unpriced).toEqual(["my-fine-tune"]);
+  });
+
+  it("charges cached input tokens at the model's cached price, or at its input price when it has none", async () => {
+    const router = createLlmRouter({ demoBaseUrl: demo.baseUrl, openai: { baseURL: `${cachingStub.url}/v1`, apiKey: "sk-test" } });
+    const cached = await router.complete(ask("gpt-4o"), call);
+    expect(cached.usage).toEqual({ inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 800_000 });
+    // gpt-4o: 200k uncached at $2.50 + 800k cached at $1.25 per million
+    expect(cached.costUsd).toBe(1.5);
+    // mistral-large has no cached price: all 1M input tokens at $2
+    expect((await router.complete(ask("mistral-large"), call)).costUsd).toBe(2);
+  });
+
+  it("passes the cached tokens to the stored price table and takes its cost and snapshot", async () => {
+    const seen: unknown[] = [];
+    const snapshot = { priceId: "price_1", model: "gpt-4o", inputPerMTok: 2, outputPerMTok: 8, cachedInputPerMTok: 0.2, effectiveFrom: "2026-01-01T00:00:00.000Z" };
+    const router = createLlmRouter({
+      demoBaseUrl: demo.baseUrl,
+      openai: { baseURL: `${cachingStub.url}/v1`, apiKey: "sk-test" },
+      now: () => new Date("2026-06-01T00:00:00Z"),
+      priceSource: async (priced) => {
+        seen.push(priced);
+        return { costUsd: 0.56, price: snapshot };
+      },
+    });
+    const response = await router.complete(ask("gpt-4o"), call);
+    expect(seen).toEqual([
+      { model: "gpt-4o", requestModel: "gpt-4o", inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 800_000, at: new Date("2026-06-01T00:00:00Z") },
+    ]);
+    expect(response).toMatchObject({ costUsd: 0.56, price: snapshot });
+  });
+
+  it("charges Anthropic cache reads at the cached price", async () => {
+    const stub = await startStubServer(({ body }) => ({
+      body: {
+        id: "msg_stub_2",
+        type: "message",
+        role: "assistant",
+        model: (body as { model: string }).model,
+        content: [{ type: "text", text: "ok" }],
+        stop_reason: "end_turn",
+        stop_sequence: null,
+        usage: { input_tokens: 100, output_tokens: 100, cache_read_input_tokens: 900, cache_creation_input_tokens: 0 },
+      },
+    }));
+    try {
+      const router = createLlmRouter({ demoBaseUrl: demo.baseUrl, anthropic: { apiKey: "sk-ant-test", baseURL: stub.url } });
+      const response = await router.complete(ask("claude-sonnet-4-6"), call);
+      // claude-sonnet-4: 100 input at $3, 900 cache reads at $0.30, 100 output at $15 per million
+      expect(response.costUsd).toBeCloseTo((100 * 3 + 900 * 0.3 + 100 * 15) / 1e6, 12);
+    } finally {
+      await stub.close();
+    }
   });
 });

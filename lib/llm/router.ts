@@ -21,7 +21,8 @@
  *
  * Cost: every response is priced from `priceSource` (the stored price table, with effective
  * dates) when given and it knows the model; otherwise with the static table in `prices.ts`, on the model the provider says
- * answered, or on the requested model when the table does not know that one; a model the
+ * answered, or on the requested model when the table does not know that one (cached input tokens
+ * at the model's cached-input price when it has one, else at its input price); a model the
  * table does not know at all costs 0 and is reported through `onUnpricedModel`. Demo-provider
  * responses are priced like the model they stand in for, so budgets and cost charts behave in
  * the demo as they would in production.
@@ -58,7 +59,15 @@ export interface LlmRouterOptions {
    * force now and returns the snapshot, or undefined for a model it does not know. Omitted, or
    * undefined for a model: the static table in `prices.ts` prices the call.
    */
-  priceSource?: (call: { model: string; requestModel: string; inputTokens: number; outputTokens: number; at: Date }) => Promise<
+  priceSource?: (call: {
+    model: string;
+    requestModel: string;
+    inputTokens: number;
+    outputTokens: number;
+    /** The part of inputTokens read from the prompt cache (charged at the cached price when there is one) */
+    cachedInputTokens: number;
+    at: Date;
+  }) => Promise<
     { costUsd: number; price: LlmPriceSnapshot } | undefined
   >;
   /** The time a call is priced at (the price in force then applies). @defaultValue () => new Date() */
@@ -87,10 +96,10 @@ export function createLlmRouter(options: LlmRouterOptions): LlmRouter {
   const reportedUnpriced = new Set<string>();
 
   function price(request: LlmRequest, response: LlmResponse): number {
-    const { inputTokens, outputTokens } = response.usage;
-    const byResponseModel = priceCall(response.model, inputTokens, outputTokens);
+    const { inputTokens, outputTokens, cachedInputTokens = 0 } = response.usage;
+    const byResponseModel = priceCall(response.model, inputTokens, outputTokens, cachedInputTokens);
     if (byResponseModel.priced) return byResponseModel.usd;
-    const byRequestModel = priceCall(request.model, inputTokens, outputTokens);
+    const byRequestModel = priceCall(request.model, inputTokens, outputTokens, cachedInputTokens);
     if (!byRequestModel.priced && !reportedUnpriced.has(request.model)) {
       reportedUnpriced.add(request.model);
       options.onUnpricedModel?.(request.model);
@@ -109,6 +118,7 @@ export function createLlmRouter(options: LlmRouterOptions): LlmRouter {
         requestModel: request.model,
         inputTokens: response.usage.inputTokens,
         outputTokens: response.usage.outputTokens,
+        cachedInputTokens: response.usage.cachedInputTokens ?? 0,
         at: options.now?.() ?? new Date(),
       });
       if (stored) return { ...response, costUsd: stored.costUsd, price: stored.price };

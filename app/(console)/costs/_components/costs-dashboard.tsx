@@ -87,7 +87,7 @@ export function CostsDashboard({ params }: { params: UsagePageParams }) {
                 bucket={report.window.bucket}
                 format="tokens"
                 colors={(key) => TOKEN_COLORS[key as keyof typeof TOKEN_COLORS]}
-                label={`Input and output tokens per ${report.window.bucket}`}
+                label={`Cached input, uncached input and output tokens per ${report.window.bucket}`}
               />
             </section>
           </div>

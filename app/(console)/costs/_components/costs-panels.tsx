@@ -22,6 +22,9 @@ function Tile({ label, value, detail, tone, testId }: { label: string; value: st
   );
 }
 
+/** ", 42%" of the input read from prompt caches; nothing when there was no input. */
+const cachedShare = (totals: UsageReport["totals"]) => (totals.inputTokens > 0 ? `, ${formatPercent(totals.cachedInputTokens / totals.inputTokens)}` : "");
+
 const rateTone = (rate: number | null) => (rate === null || rate === 0 ? undefined : rate >= 0.1 ? "bad" : "warn");
 
 export function SummaryTiles({ report }: { report: UsageReport }) {
@@ -29,7 +32,12 @@ export function SummaryTiles({ report }: { report: UsageReport }) {
   return (
     <section aria-label="Totals" className={styles.tiles}>
       <Tile label="Total cost" value={formatUsd(totals.costUsd)} detail={`${formatCount(totals.calls)} LLM ${totals.calls === 1 ? "call" : "calls"}`} testId="total-cost" />
-      <Tile label="Tokens" value={formatCount(totals.totalTokens)} detail={`${formatCount(totals.inputTokens)} in · ${formatCount(totals.outputTokens)} out`} />
+      <Tile
+        label="Tokens"
+        value={formatCount(totals.totalTokens)}
+        detail={`${formatCount(totals.inputTokens)} in (${formatCount(totals.cachedInputTokens)} cached${cachedShare(totals)}) · ${formatCount(totals.outputTokens)} out`}
+        testId="total-tokens"
+      />
       <Tile
         label="LLM error rate"
         value={formatPercent(errors.llmCalls.rate)}

@@ -36,7 +36,7 @@ export function GroupTable({ report, groupBy, color }: { report: UsageReport; gr
       <div className="table-wrap">
         <table className={`table ${styles.tones}`} data-testid="spend-by-group">
           <caption className="visually-hidden">LLM spend by {USAGE_GROUP_OPTIONS[groupBy].toLowerCase()}</caption>
-          <HeadRow columns={[USAGE_GROUP_OPTIONS[groupBy], "Cost", "Share", "Calls", "Errors", "Input", "Output", "p50 / p95"]} />
+          <HeadRow columns={[USAGE_GROUP_OPTIONS[groupBy], "Cost", "Share", "Calls", "Errors", "Input", "Cached", "Output", "p50 / p95"]} />
           <tbody>
             {report.rows.map((row) => {
               const stats = latency.get(row.key);
@@ -54,6 +54,7 @@ export function GroupTable({ report, groupBy, color }: { report: UsageReport; gr
                   <td className="num right">{formatCount(row.calls)}</td>
                   <td className="num right" data-tone={row.failedCalls > 0 ? "warn" : undefined}>{row.failedCalls > 0 ? formatPercent(row.failedCalls / row.calls) : "0%"}</td>
                   <td className="num right">{formatCount(row.inputTokens)}</td>
+                  <td className="num right">{formatCount(row.cachedInputTokens)}</td>
                   <td className="num right">{formatCount(row.outputTokens)}</td>
                   <td className="num right nowrap">
                     {stats?.p50Ms != null ? `${formatDuration(stats.p50Ms)} / ${formatDuration(stats.p95Ms ?? stats.p50Ms)}` : "–"}

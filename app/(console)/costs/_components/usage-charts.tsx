@@ -13,7 +13,8 @@ import styles from "./costs.module.css";
 /** Distinguishable in light and dark mode; "Other" is always the grey. */
 const BAND_COLORS = ["#6366f1", "#0ea5e9", "#f59e0b", "#10b981", "#ec4899", "#8b5cf6"];
 const OTHER_COLOR = "#94a3b8";
-export const TOKEN_COLORS = { Input: "#0ea5e9", Output: "#f59e0b" } as const;
+/** Cached input in the same hue as the rest of the input, lighter: it is the cheaper part of it. */
+export const TOKEN_COLORS = { "Cached input": "#7dd3fc", "Uncached input": "#0ea5e9", Output: "#f59e0b" } as const;
 
 export function bandColor(key: string, index: number): string {
   return key === "Other" ? OTHER_COLOR : BAND_COLORS[index % BAND_COLORS.length]!;
@@ -66,7 +67,8 @@ export function StackedBarChart({
             labelFormatter={(iso) => formatBucket(String(iso), bucket, true)}
             formatter={(value) => formatValue(Number(value))}
           />
-          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} />
+          {/* In the series' order (costliest band first; tokens bottom to top), not alphabetically. */}
+          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => series.keys.indexOf(String(item.dataKey))} />
           {series.keys.map((key, index) => (
             <Bar key={key} dataKey={key} name={key} stackId="total" fill={colors(key, index)} maxBarSize={28} isAnimationActive={false} />
           ))}

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { UsageRow, UsageSeriesPoint } from "../../../../lib/data/usage-queries";
 import { bandKeys, costByGroup, OTHER_KEY, tokensByKind } from "./chart-data";
 
-const totals = (costUsd: number, inputTokens = 0, outputTokens = 0) => ({
+const totals = (costUsd: number, inputTokens = 0, outputTokens = 0, cachedInputTokens = 0) => ({
   calls: 1,
   failedCalls: 0,
   inputTokens,
+  cachedInputTokens,
   outputTokens,
   totalTokens: inputTokens + outputTokens,
   costUsd,
@@ -28,8 +29,16 @@ describe("chart data", () => {
     expect(bandKeys(rows, 4)).toEqual(["a", "b", "c", "d"]);
   });
 
-  it("adds input and output tokens over the groups of each bucket", () => {
-    const points: UsageSeriesPoint[] = [{ start: "s", groups: [{ key: "a", ...totals(0, 10, 5) }, { key: "b", ...totals(0, 1, 2) }] }];
-    expect(tokensByKind(points).rows).toEqual([{ start: "s", Input: 11, Output: 7 }]);
+  it("adds cached input, the rest of the input and output over the groups of each bucket, so the stack is every token once", () => {
+    const points: UsageSeriesPoint[] = [
+      { start: "s", groups: [{ key: "a", ...totals(0, 10, 5, 8) }, { key: "b", ...totals(0, 1, 2) }] },
+      { start: "t", groups: [] },
+    ];
+    const tokens = tokensByKind(points);
+    expect(tokens.keys).toEqual(["Cached input", "Uncached input", "Output"]);
+    expect(tokens.rows).toEqual([
+      { start: "s", "Cached input": 8, "Uncached input": 3, Output: 7 },
+      { start: "t", "Cached input": 0, "Uncached input": 0, Output: 0 },
+    ]);
   });
 });

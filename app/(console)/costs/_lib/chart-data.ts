@@ -42,14 +42,27 @@ export function costByGroup(points: UsageSeriesPoint[], rows: UsageRow[], max = 
   };
 }
 
-/** Each bucket's input and output tokens over all groups. */
+/** The token series, stacked bottom to top: together they are all the tokens of a bucket. */
+export const TOKEN_KINDS = ["Cached input", "Uncached input", "Output"] as const;
+
+/**
+ * Each bucket's tokens over all groups by kind: input read from the providers' prompt caches,
+ * the rest of the input, and output (input tokens include the cached ones, so they are split
+ * rather than drawn twice).
+ */
 export function tokensByKind(points: UsageSeriesPoint[]): StackedSeries {
+  const sum = (groups: UsageSeriesPoint["groups"], of: (group: UsageSeriesPoint["groups"][number]) => number) =>
+    groups.reduce((total, group) => total + of(group), 0);
   return {
-    keys: ["Input", "Output"],
-    rows: points.map((point) => ({
-      start: point.start,
-      Input: point.groups.reduce((sum, group) => sum + group.inputTokens, 0),
-      Output: point.groups.reduce((sum, group) => sum + group.outputTokens, 0),
-    })),
+    keys: [...TOKEN_KINDS],
+    rows: points.map((point) => {
+      const cached = sum(point.groups, (group) => group.cachedInputTokens);
+      return {
+        start: point.start,
+        "Cached input": cached,
+        "Uncached input": sum(point.groups, (group) => group.inputTokens) - cached,
+        Output: sum(point.groups, (group) => group.outputTokens),
+      };
+    }),
   };
 }
