@@ -89,16 +89,6 @@ export function idempotencyKeyFrom(headers: Headers): string | undefined {
   return value;
 }
 
-/** GET /api/v1/usage: `groupBy=workflow,model,day`, `from`/`to` ISO times, `workflow`, `version`, `model`. */
-export const usageQuery = z.object({
-  groupBy: commaList(z.enum(["workflow", "version", "model", "day"])).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  workflow: z.string().min(1).max(200).optional(),
-  version: z.coerce.number().int().positive().optional(),
-  model: z.string().min(1).max(200).optional(),
-});
-
 /** GET /api/v1/audit: `action` (an action name such as `run.cancel`), `limit` 1–200, `cursor` (the previous page's `nextCursor`). */
 export const auditListQuery = z.strictObject({
   action: z
