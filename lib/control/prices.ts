@@ -154,7 +154,8 @@ export async function addPrice(deps: ControlDeps, input: ModelPriceInput, actor:
     aliases: input.aliases ?? previous?.aliases ?? [],
     inputPerMTok: input.inputPerMTok,
     outputPerMTok: input.outputPerMTok,
-    cachedInputPerMTok: input.cachedInputPerMTok ?? null,
+    // Left out: the previous cached price carries over (an explicit null removes it).
+    cachedInputPerMTok: input.cachedInputPerMTok === undefined ? (previous?.cachedInputPerMTok ?? null) : input.cachedInputPerMTok,
     effectiveFrom,
     createdBy: actorRef(actor),
   });
@@ -170,7 +171,7 @@ export async function addPrice(deps: ControlDeps, input: ModelPriceInput, actor:
       cachedInputPerMTok: saved.cachedInputPerMTok,
       effectiveFrom: saved.effectiveFrom.toISOString(),
       replacedScheduled: replaced !== undefined,
-      before: inForce ? { inputPerMTok: inForce.inputPerMTok, outputPerMTok: inForce.outputPerMTok } : null,
+      before: inForce ? { inputPerMTok: inForce.inputPerMTok, outputPerMTok: inForce.outputPerMTok, cachedInputPerMTok: inForce.cachedInputPerMTok } : null,
     },
   });
   return groupPriceRows(await listPricesOfModel(deps.db, saved.model), now)[0]!;

@@ -58,6 +58,8 @@ const TABLES: TableSpec[] = [
   { table: "journal_entries", pk: "id", first: "", columns: [json("input"), json("output"), json("error")] },
   { table: "step_attempts", pk: "id", first: "", columns: [json("error")] },
   { table: "approvals", pk: "id", first: "", where: "kind = 'approval'", columns: [text("summary"), json("data"), text("comment")] },
+  // Budget approvals keep summary and data plaintext (SQL reads data->>'ledgerId'), but their comment is sealed too.
+  { table: "approvals", pk: "id", first: "", where: "kind <> 'approval'", columns: [text("comment")] },
   { table: "webhook_secrets", pk: "workflow_name", first: "", columns: [text("secret"), text("previous_secret")] },
   { table: "alert_endpoints", pk: "id", first: "", columns: [text("secret_sealed")] },
 ];

@@ -23,12 +23,14 @@ export function bandColor(key: string, index: number): string {
 const tickFormat: Record<UsageBucket, Intl.DateTimeFormatOptions> = {
   minute: { hour: "2-digit", minute: "2-digit" },
   hour: { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" },
-  day: { month: "short", day: "numeric" },
+  // Day buckets are UTC days (like daily budgets): label them in UTC, or viewers west of UTC see the day before.
+  day: { month: "short", day: "numeric", timeZone: "UTC" },
 };
 
 function formatBucket(iso: string, bucket: UsageBucket, withYear = false): string {
   const options = withYear && bucket === "day" ? { ...tickFormat.day, year: "numeric" as const } : tickFormat[bucket];
-  return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
+  const label = new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
+  return withYear && bucket === "day" ? `${label} (UTC)` : label;
 }
 
 const tooltipStyle: React.CSSProperties = {

@@ -76,10 +76,16 @@ describe("/api/v1/admin/prices", () => {
     const aliased = await priceCallAt(t.database.db, { model: "llama3.1:8b", inputTokens: 1_000_000, outputTokens: 0, at: new Date() });
     expect(aliased?.costUsd).toBe(0.06);
 
+    // A new price that leaves out the cached-input price keeps the previous one; null removes it.
+    await call(routes.add, keys.admin, { model: "gpt-4.1", inputPerMTok: 3, outputPerMTok: 12 });
+    expect((await modelOf("gpt-4.1")).current).toMatchObject({ inputPerMTok: 3, cachedInputPerMTok: 0.5 });
+    await call(routes.add, keys.admin, { model: "gpt-4.1", inputPerMTok: 3, outputPerMTok: 12, cachedInputPerMTok: null });
+    expect((await modelOf("gpt-4.1")).current).toMatchObject({ cachedInputPerMTok: null });
+
     const audit = await t.query<{ action: string; target: string; data: Record<string, unknown> }>(
       "SELECT action, target, data FROM audit_entries WHERE action = 'model_price.add' ORDER BY id",
     );
-    expect(audit.map((row) => row.target)).toEqual(["gpt-4o-mini", "llama-3.1-8b"]);
+    expect(audit.map((row) => row.target)).toEqual(["gpt-4o-mini", "llama-3.1-8b", "gpt-4.1", "gpt-4.1"]);
     expect(audit[0]!.data).toMatchObject({ actorLabel: "price admin", inputPerMTok: 0.3, effectiveFrom: from, before: { inputPerMTok: 0.15, outputPerMTok: 0.6 } });
   });
 
