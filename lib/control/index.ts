@@ -23,6 +23,8 @@ import { getUsage } from "./usage";
 import * as budgetPolicies from "./budget-policies";
 import * as prices from "./prices";
 import { getRunBudget } from "./run-budget";
+import { shownApproval, shownReplayPreview, shownRun, shownRunBudget, shownRunPage } from "./shown";
+import type { RunView } from "../data/views";
 
 export type { Control, Actor, Role } from "./types";
 export { systemActor, roleAtLeast } from "./authorize";
@@ -52,18 +54,21 @@ export function createControlDeps(
   };
 }
 
+const shownStart = <S extends { run: RunView }>(started: S): S => ({ ...started, run: shownRun(started.run) });
+
+/** The use cases, as the console and the HTTP API call them: every view they return is as shown to people (./shown.ts). */
 export function createControl(deps: ControlDeps): Control {
   return {
-    startRun: (request, actor) => startRun(deps, request, actor),
-    cancelRun: (runId, actor) => cancelRun(deps, runId, actor),
-    decideApproval: (id, request, actor) => decideApproval(deps, id, request, actor),
-    getRun: (runId, actor) => getRun(deps, runId, actor),
-    listRuns: (filter, actor) => listRuns(deps, filter, actor),
+    startRun: async (request, actor) => shownStart(await startRun(deps, request, actor)),
+    cancelRun: async (runId, actor) => shownRun(await cancelRun(deps, runId, actor)),
+    decideApproval: async (id, request, actor) => shownApproval(await decideApproval(deps, id, request, actor)),
+    getRun: async (runId, actor) => shownRun(await getRun(deps, runId, actor)),
+    listRuns: async (filter, actor) => shownRunPage(await listRuns(deps, filter, actor)),
     listWorkflows: (actor) => listWorkflows(deps, actor),
-    listApprovals: (filter, actor) => listApprovals(deps, filter, actor),
+    listApprovals: async (filter, actor) => (await listApprovals(deps, filter, actor)).map(shownApproval),
     health: () => checkHealth(deps),
-    replayRun: (runId, request, actor) => replayRun(deps, runId, request, actor),
-    previewReplay: (runId, request, actor) => previewReplay(deps, runId, request, actor),
+    replayRun: async (runId, request, actor) => shownStart(await replayRun(deps, runId, request, actor)),
+    previewReplay: async (runId, request, actor) => shownReplayPreview(await previewReplay(deps, runId, request, actor)),
     previewBulkReplay: (request, actor) => previewBulkReplay(deps, request, actor),
     bulkReplay: (request, actor) => bulkReplay(deps, request, actor),
     checkCompat: (request, actor) => checkCompat(deps, request, actor),
@@ -79,7 +84,7 @@ export function createControl(deps: ControlDeps): Control {
     deleteAlertEndpoint: (actor) => budgetPolicies.deleteAlertEndpoint(deps, actor),
     listPrices: (actor) => prices.listPrices(deps, actor),
     addPrice: (input, actor) => prices.addPrice(deps, input, actor),
-    getRunBudget: (runId, actor) => getRunBudget(deps, runId, actor),
+    getRunBudget: async (runId, actor) => shownRunBudget(await getRunBudget(deps, runId, actor)),
   };
 }
 

@@ -3,7 +3,6 @@ import { notFound } from "../errors/app-error";
 import { inputJsonSchema } from "../engine/definition";
 import type { Json } from "../engine/types";
 import type { WorkflowView } from "../data/views";
-import { redactJson } from "../log/redact";
 import { assertRole } from "./authorize";
 import type { ControlDeps } from "./deps";
 import { getRunView, listApprovalViews, listRunSummaries, listWorkflowRows } from "./data-port";
@@ -13,8 +12,7 @@ export async function getRun(deps: ControlDeps, runId: string, actor: Actor) {
   assertRole(actor, "viewer", "reading runs");
   const run = await getRunView(deps.db, runId);
   if (!run) throw notFound("Run", runId);
-  // Payloads are shown to people (console, API): key-like strings never are. The engine reads the journal itself.
-  return redactJson(run);
+  return run;
 }
 
 export async function listRuns(deps: ControlDeps, filter: RunFilter, actor: Actor) {
@@ -24,7 +22,7 @@ export async function listRuns(deps: ControlDeps, filter: RunFilter, actor: Acto
 
 export async function listApprovals(deps: ControlDeps, filter: { status?: "pending" | "approved" | "rejected" | "expired" }, actor: Actor) {
   assertRole(actor, "viewer", "reading approvals");
-  return redactJson(await listApprovalViews(deps.db, filter));
+  return listApprovalViews(deps.db, filter);
 }
 
 /** Registered definitions merged with every version ever stored (old versions may still have runs). */

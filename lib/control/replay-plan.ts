@@ -9,6 +9,7 @@ import type { StoredRun } from "../data/replay-store";
 import { AppError, conflict, invalidInput } from "../errors/app-error";
 import { parseRunInput, resolveDefinition } from "./start-run";
 import type { ControlDeps } from "./deps";
+import { holdsRedacted, REDACTED } from "./shown";
 import type { ReplayPreview, ReplayRequest, ReplayStepPlan, ReplayTotals } from "./types";
 
 /** How long checking the copied steps against the target version may take before it gives up. */
@@ -135,6 +136,13 @@ export async function planFork(
   const from = findFromStep(run, journal, request.fromStep);
   const definition = resolveDefinition(deps, run.workflowName, request.version ?? run.workflowVersion);
   const inputChanged = request.input !== undefined;
+  if (inputChanged && holdsRedacted(request.input)) {
+    // The console and API show payloads with secrets redacted; a fork must not run with the placeholder.
+    throw invalidInput(
+      `The edited input still holds ${REDACTED}: the original value was a secret and is not shown. Type the real value, or leave the input unchanged to reuse the original.`,
+      [{ path: "input", message: `holds ${REDACTED}` }],
+    );
+  }
   const input = parseRunInput(definition, inputChanged ? request.input : run.input);
   const versionChanged = definition.version !== run.workflowVersion;
 

@@ -187,6 +187,12 @@ describe("replayRun", () => {
       code: "invalid_input",
       message: expect.stringContaining("input.label"),
     });
+    // An edited copy of a shown (redacted) input would run with the placeholder instead of the secret.
+    expect(await rejection(t.control.replayRun(source, { fromStep: "effect-1", input: { label: "key [REDACTED]" } }, operator))).toMatchObject({
+      status: 400,
+      code: "invalid_input",
+      message: expect.stringContaining("[REDACTED]"),
+    });
   });
 
   it("names the run's steps for an unknown step, the registered versions for an unknown version, and needs the operator role", async () => {
