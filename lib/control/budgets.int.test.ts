@@ -71,6 +71,17 @@ describe("run budgets", () => {
     expect(account.spentUsd).toBeCloseTo(CALLS * CALL_COST_USD, 6);
   });
 
+  it("raise the limit once when two approvers race to raise it: the loser gets 409 and raises nothing", async () => {
+    const { runId, approvalId } = await pausedRun("race");
+    const outcomes = await Promise.allSettled(
+      [1, 2].map(() => t.control.decideApproval(approvalId, { decision: "approve", raiseBudget: { usd: 15 * CALL_COST_USD } }, approver)),
+    );
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(outcomes.find((outcome) => outcome.status === "rejected")).toMatchObject({ reason: { status: 409 } });
+    expect((await getBudget(t.database.db, budgetLedgerId("run", runId)))!.limitUsd).toBeCloseTo(0.2, 6);
+    expect(await drive(runId)).toBe("succeeded");
+  });
+
   it("fail the run with the reason when the approver aborts at the pause", async () => {
     const { runId, approvalId } = await pausedRun("abort");
     await t.control.decideApproval(approvalId, { decision: "reject", comment: "too expensive" }, approver);

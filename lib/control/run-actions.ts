@@ -1,5 +1,5 @@
 /** Operator actions on existing runs and approvals: cancel, decide. Each is role-checked and audited. */
-import { raiseBudgetForApproval } from "../data/budget-guard";
+import { checkBudgetRaise } from "../data/budget-guard";
 import { conflict, invalidInput, notFound } from "../errors/app-error";
 import { assertMaySelfApprove } from "../security/approval-policy";
 import { actorRef, assertRole } from "./authorize";
@@ -8,14 +8,15 @@ import { appendAudit, cancelRun as cancelRunRow, decideApproval as decideApprova
 import { wakeRun } from "./start-run";
 import type { Actor, DecideApprovalRequest } from "./types";
 
-/** A budget approval's "raise and continue" (lib/data/budget-guard.ts); a bad amount is invalid input. */
-async function raiseBudgetOf(deps: ControlDeps, approvalId: string, by: NonNullable<DecideApprovalRequest["raiseBudget"]>) {
+/** A budget approval's "raise and continue" amount; a bad one is invalid input. */
+function checkedRaise(by: NonNullable<DecideApprovalRequest["raiseBudget"]>) {
   try {
-    return await raiseBudgetForApproval(deps.db, approvalId, by);
+    checkBudgetRaise(by);
   } catch (error) {
     if (error instanceof RangeError) throw invalidInput(error.message);
     throw error;
   }
+  return by;
 }
 
 export async function cancelRun(deps: ControlDeps, runId: string, actor: Actor) {
@@ -34,14 +35,14 @@ export async function cancelRun(deps: ControlDeps, runId: string, actor: Actor) 
 export async function decideApproval(deps: ControlDeps, approvalId: string, request: DecideApprovalRequest, actor: Actor) {
   assertRole(actor, "approver", "deciding an approval");
   await assertMaySelfApprove(deps.db, approvalId, actor);
-  // Raised before the decision wakes the run, so its next tick finds the room.
-  const raised = request.decision === "approve" && request.raiseBudget ? await raiseBudgetOf(deps, approvalId, request.raiseBudget) : null;
-  const { approval, runId } = await decideApprovalRow(deps.db, {
+  // Raised in the decision's own transaction, before the run wakes, so its next tick finds the room.
+  const { approval, runId, raised } = await decideApprovalRow(deps.db, {
     approvalId,
     decision: request.decision,
     comment: request.comment,
     decidedBy: actor.label,
     payloadHash: request.payloadHash,
+    ...(request.decision === "approve" && request.raiseBudget ? { raiseBudget: checkedRaise(request.raiseBudget) } : {}),
   });
   await appendAudit(deps.db, {
     actor: actorRef(actor),

@@ -6,7 +6,9 @@ import type { Db } from "./db";
 import { withConnectionRetry, withTransaction } from "./db";
 import type { ApprovalDecision, Json } from "../engine/types";
 import type { ApprovalView } from "./views";
-import { AppError, conflict, notFound } from "../errors/app-error";
+import { AppError, conflict, invalidInput, notFound } from "../errors/app-error";
+import type { PoolClient } from "pg";
+import { raiseLedger, type BudgetAccount } from "./budget-ledger";
 import { openJson, openedText, sealedJsonParam, sealedText } from "./sealed";
 
 export interface ApprovalRow {
@@ -61,6 +63,11 @@ export interface DecideApprovalInput {
   decidedBy: string;
   /** The payload hash the approver was shown; a different one is refused (409) */
   payloadHash?: string;
+  /**
+   * A budget approval's "raise and continue": added to the refusing ledger's limits in the same
+   * transaction as the decision, so a raced or refused decision raises nothing.
+   */
+  raiseBudget?: { usd?: number; tokens?: number };
 }
 
 function alreadyDecided(row: ApprovalRow): AppError {
@@ -84,7 +91,7 @@ function alreadyDecided(row: ApprovalRow): AppError {
 export async function decideApproval(
   db: Db,
   input: DecideApprovalInput,
-): Promise<{ approval: ApprovalView; runId: string }> {
+): Promise<{ approval: ApprovalView; runId: string; raised: BudgetAccount | null }> {
   return withTransaction(db, async (client) => {
     const found = await client.query<{ run_id: string }>("SELECT run_id FROM approvals WHERE id = $1", [input.approvalId]);
     if (!found.rows[0]) throw notFound("Approval", input.approvalId);
@@ -113,6 +120,8 @@ export async function decideApproval(
       );
     }
 
+    const raised = input.raiseBudget && status === "approved" ? await raiseLedgerOf(client, row, input.raiseBudget) : null;
+
     const decision: ApprovalDecision = {
       approved: status === "approved",
       reason: status,
@@ -136,8 +145,17 @@ export async function decideApproval(
       runId,
       JSON.stringify({ approvalId: row.id, stepId: row.step_id, decision: status, decidedBy: input.decidedBy }),
     ]);
-    return { approval: toApprovalView(row), runId };
+    return { approval: toApprovalView(row), runId, raised };
   });
+}
+
+/** The ledger a budget approval names (its data is plaintext: SQL reads it), raised by `by`. */
+async function raiseLedgerOf(client: PoolClient, row: ApprovalRow, by: { usd?: number; tokens?: number }): Promise<BudgetAccount> {
+  const ledgerId = row.kind === "budget" ? (openJson<{ ledgerId?: unknown } | null>(row.data)?.ledgerId ?? null) : null;
+  if (typeof ledgerId !== "string") {
+    throw invalidInput(`Approval ${row.id} is not a budget approval, so it has no budget to raise.`, [{ path: "raiseBudget", message: "only for budget approvals" }]);
+  }
+  return raiseLedger(client, ledgerId, by);
 }
 
 export interface ApprovalFilter {

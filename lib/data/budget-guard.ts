@@ -10,7 +10,7 @@ import type { BudgetCheck, BudgetConfig, BudgetGuard, LlmRequest } from "../engi
 import { approvalPayloadHash, jsonParam } from "./canonical-json";
 import type { Db } from "./db";
 import { enqueueAlert } from "../alerts/outbox";
-import { budgetLedgerId, raiseBudget, reserveBudget, settleBudget, type BudgetAccount, type LedgerSpec } from "./budget-ledger";
+import { budgetLedgerId, reserveBudget, settleBudget, type BudgetAccount, type LedgerSpec } from "./budget-ledger";
 import { periodLedgerSpec, policiesForWorkflow, BUDGET_POLICY_SCOPES } from "./budget-policy-store";
 import { withTransaction } from "./db";
 import { createId } from "./ids";
@@ -166,21 +166,9 @@ async function requestBudgetApproval(
   });
 }
 
-/**
- * An approver's "raise and continue": raises the limit of the budget a pending budget approval is
- * about, before the approval is decided. Throws when the approval is not a pending budget approval.
- */
-export async function raiseBudgetForApproval(db: Db, approvalId: string, by: { usd?: number; tokens?: number }): Promise<BudgetAccount> {
+/** Refuses a raise that is not a positive, finite amount (RangeError: the caller's input is wrong). */
+export function checkBudgetRaise(by: { usd?: number; tokens?: number }): void {
   for (const [name, value] of [["usd", by.usd], ["tokens", by.tokens]] as const) {
     if (value !== undefined && (!Number.isFinite(value) || value <= 0)) throw new RangeError(`raiseBudget.${name} must be a number > 0, not ${value}.`);
   }
-  const { rows } = await db.pool.query<{ kind: string; status: string; ledger_id: string | null }>(
-    `SELECT kind, status, data->>'ledgerId' AS ledger_id FROM approvals WHERE id = $1`,
-    [approvalId],
-  );
-  const row = rows[0];
-  if (!row || row.kind !== "budget" || row.status !== "pending" || !row.ledger_id) {
-    throw new RangeError(`Approval ${approvalId} is not a pending budget approval, so it has no budget to raise.`);
-  }
-  return raiseBudget(db, row.ledger_id, by);
 }

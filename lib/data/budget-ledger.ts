@@ -257,7 +257,12 @@ async function queueThresholdAlerts(client: PoolClient, account: BudgetAccount, 
 
 /** Raises a budget's limits by the given amounts (an approver's "raise and continue"). */
 export async function raiseBudget(db: Db, id: string, by: { usd?: number; tokens?: number }): Promise<BudgetAccount> {
-  const { rows } = await db.pool.query<LedgerRow>(
+  return raiseLedger(db.pool, id, by);
+}
+
+/** {@link raiseBudget} on a given connection (inside a caller's transaction). */
+export async function raiseLedger(client: Pick<PoolClient, "query">, id: string, by: { usd?: number; tokens?: number }): Promise<BudgetAccount> {
+  const { rows } = await client.query<LedgerRow>(
     `UPDATE budget_ledgers SET limit_usd = CASE WHEN limit_usd IS NULL THEN NULL ELSE limit_usd + $2 END,
        limit_tokens = CASE WHEN limit_tokens IS NULL THEN NULL ELSE limit_tokens + $3 END, updated_at = now()
      WHERE id = $1 RETURNING ${LEDGER_COLUMNS}`,
