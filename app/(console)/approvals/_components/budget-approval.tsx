@@ -86,6 +86,17 @@ function Meter({ spent, limit, text }: { spent: number; limit: number; text: str
   );
 }
 
+/**
+ * The limit closest to full, which is the one that refused the call: raising the other would pause
+ * the run again at once.
+ */
+function fullestLimit(facts: BudgetApprovalFacts): "usd" | "tokens" | null {
+  const usd = facts.limitUsd ? (facts.spentUsd + facts.reservedUsd) / facts.limitUsd : -1;
+  const tokens = facts.limitTokens ? facts.spentTokens / facts.limitTokens : -1;
+  if (usd < 0 && tokens < 0) return null;
+  return tokens > usd ? "tokens" : "usd";
+}
+
 /** A sensible first raise: as much again as the limit (the smallest step that visibly moves it). */
 function suggestedRaise(facts: BudgetApprovalFacts, unit: "usd" | "tokens"): string {
   if (unit === "tokens") return String(Math.max(1000, facts.limitTokens ?? 0));
@@ -96,7 +107,7 @@ function suggestedRaise(facts: BudgetApprovalFacts, unit: "usd" | "tokens"): str
 export function BudgetDecisionForm({ approval, onDecided }: { approval: ApprovalView; onDecided: (message: string, runId: string) => void }) {
   const facts = budgetFactsOf(approval.data);
   const units = [...(facts.limitUsd !== null ? (["usd"] as const) : []), ...(facts.limitTokens !== null ? (["tokens"] as const) : [])];
-  const [unit, setUnit] = useState<"usd" | "tokens">(units[0] ?? "usd");
+  const [unit, setUnit] = useState<"usd" | "tokens">(fullestLimit(facts) ?? units[0] ?? "usd");
   const [result, formAction, pending] = useActionState(decideApprovalAction, null);
   const id = useId();
 
