@@ -119,6 +119,10 @@ describe("cached input tokens", () => {
     expect(Number(charged.cost_usd)).toBeCloseTo(usd(charged, { input: 0.4, cached: 0.1, output: 1.6 }), 6);
     expect(Number(charged.cost_usd)).toBeLessThan(usd(charged, { input: 0.4, cached: 0.4, output: 1.6 }));
     expect(second.costUsd).toBeCloseTo(Number(charged.cost_usd), 6);
+    // The run page's charges say so too (GET /api/v1/runs/{id}/budget).
+    expect((await t.control.getRunBudget(second.runId, viewer)).charges).toMatchObject([
+      { cachedInputTokens: second.usage.cachedInputTokens, price: { inputPerMTok: 0.4, cachedInputPerMTok: 0.1, outputPerMTok: 1.6 } },
+    ]);
 
     // An admin changes the cached price from a later date: the call keeps what it was charged.
     const cheaper = await addModelPrice(t.database.db, {

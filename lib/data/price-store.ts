@@ -130,11 +130,13 @@ export interface LlmChargeView {
   status: string;
   model: string | null;
   inputTokens: number;
+  /** The part of inputTokens read from the provider's prompt cache */
+  cachedInputTokens: number;
   outputTokens: number;
   costUsd: number;
   chargedAt: string;
-  /** The price it was charged at; null when the model had no price (cost 0) */
-  price: { priceId: string | null; inputPerMTok: number; outputPerMTok: number; effectiveFrom: string | null } | null;
+  /** The price it was charged at; null when the model had no price (cost 0). cachedInputPerMTok null: cached tokens cost the input price */
+  price: { priceId: string | null; inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok: number | null; effectiveFrom: string | null } | null;
 }
 
 /** A run's charges, one per LLM call attempt (failed ones included), in step and attempt order. */
@@ -148,14 +150,16 @@ export async function listRunCharges(db: Db, runId: string): Promise<LlmChargeVi
     price_id: string | null;
     input_per_mtok: string | null;
     output_per_mtok: string | null;
+    cached_input_per_mtok: string | null;
     price_effective_from: Date | null;
     input_tokens: number;
+    cached_input_tokens: number;
     output_tokens: number;
     cost_usd: string;
     charged_at: Date;
   }>(
-    `SELECT seq, step_id, attempt, status, model, price_id, input_per_mtok, output_per_mtok, price_effective_from,
-            input_tokens, output_tokens, cost_usd, charged_at
+    `SELECT seq, step_id, attempt, status, model, price_id, input_per_mtok, output_per_mtok, cached_input_per_mtok, price_effective_from,
+            input_tokens, cached_input_tokens, output_tokens, cost_usd, charged_at
      FROM llm_charges WHERE run_id = $1 ORDER BY seq, attempt`,
     [runId],
   );
@@ -166,6 +170,7 @@ export async function listRunCharges(db: Db, runId: string): Promise<LlmChargeVi
     status: row.status,
     model: row.model,
     inputTokens: row.input_tokens,
+    cachedInputTokens: row.cached_input_tokens,
     outputTokens: row.output_tokens,
     costUsd: Number(row.cost_usd),
     chargedAt: row.charged_at.toISOString(),
@@ -176,6 +181,7 @@ export async function listRunCharges(db: Db, runId: string): Promise<LlmChargeVi
             priceId: row.price_id,
             inputPerMTok: Number(row.input_per_mtok),
             outputPerMTok: Number(row.output_per_mtok),
+            cachedInputPerMTok: row.cached_input_per_mtok === null ? null : Number(row.cached_input_per_mtok),
             effectiveFrom: row.price_effective_from ? row.price_effective_from.toISOString() : null,
           },
   }));

@@ -332,10 +332,11 @@ function charge(overrides: Partial<LlmChargeView> & Pick<LlmChargeView, "seq" | 
     status: "succeeded",
     model: "gpt-4o-mini",
     inputTokens: 100,
+    cachedInputTokens: 0,
     outputTokens: 50,
     costUsd: 0.001,
     chargedAt: at(400),
-    price: { priceId: "price_seed_gpt-4o-mini", inputPerMTok: 0.15, outputPerMTok: 0.6, effectiveFrom: "2000-01-01T00:00:00.000Z" },
+    price: { priceId: "price_seed_gpt-4o-mini", inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075, effectiveFrom: "2000-01-01T00:00:00.000Z" },
     ...overrides,
   };
 }

@@ -203,11 +203,13 @@ function Charges({ charges }: { charges: ChargeFacts[] }) {
               <span className="num">#{charge.attempt}</span>
               <StatusBadge status={charge.status} />
               <strong className="num">{formatUsd(charge.costUsd)}</strong>
-              <span className="muted num">{formatCount(charge.inputTokens)} in · {formatCount(charge.outputTokens)} out</span>
+              <span className="muted num">
+                {formatCount(charge.inputTokens)} in{charge.cachedInputTokens > 0 ? ` (${formatCount(charge.cachedInputTokens)} cached)` : ""} · {formatCount(charge.outputTokens)} out
+              </span>
             </div>
             <div className={`faint num ${styles.attemptError}`}>
               {charge.price
-                ? `at $${charge.price.inputPerMTok} in / $${charge.price.outputPerMTok} out per 1M tokens${charge.model ? ` (${charge.model})` : ""}`
+                ? `at $${charge.price.inputPerMTok} in${charge.cachedInputTokens > 0 && charge.price.cachedInputPerMTok !== null ? ` / $${charge.price.cachedInputPerMTok} cached` : ""} / $${charge.price.outputPerMTok} out per 1M tokens${charge.model ? ` (${charge.model})` : ""}`
                 : "no price known for this model: charged $0"}
               {charge.status !== "succeeded" ? " · a failed attempt is charged what it used" : ""}
             </div>
