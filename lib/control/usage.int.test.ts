@@ -317,6 +317,7 @@ describe("GET /api/v1/usage", () => {
       ["range=90d", "range"],
       ["range=30d&bucket=minute", "bucket"],
       ["version=two", "version"],
+      ["grupBy=model", '\\(root\\): Unrecognized key: "grupBy"'],
     ];
     for (const [query, field] of cases) {
       const { status, body } = await call(query);

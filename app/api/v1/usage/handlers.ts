@@ -19,7 +19,7 @@ const isoTime = z
   .transform((value) => new Date(value));
 
 /** `groupBy=workflow,version,model,day`, `range=24h` or `from`/`to`, `bucket`, filters `workflow`, `version`, `model`, `top`. */
-export const usageQuery = z.object({
+export const usageQuery = z.strictObject({
   groupBy: commaList(z.enum(USAGE_GROUPS)).optional(),
   range: z.enum(USAGE_RANGE_PRESET_KEYS).optional(),
   from: isoTime.optional(),
