@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AppError, invalidInput, issuesFromZod, notFound } from "../errors/app-error";
 import type { BudgetConfig, Json, WorkflowDefinition } from "../engine/types";
 import { actorRef, assertRole } from "./authorize";
 import type { ControlDeps } from "./deps";
 import { canonicalJson } from "../data/canonical-json";
+import { payloadDigest } from "../security/secret-box";
 import type { RunView } from "../data/views";
 import { appendAudit, createRun, createRunId, getRunView } from "./data-port";
 import type { Actor, StartRunRequest } from "./types";
@@ -94,9 +94,12 @@ export async function startRun(deps: ControlDeps, request: StartRunRequest, acto
   return { run, created };
 }
 
-/** sha256 of a request's canonical JSON: audit rows record what was asked without storing it twice. */
+/**
+ * A keyed digest of a request's canonical JSON: audit rows record what was asked without storing it
+ * twice, and without letting a reader of the (append-only, plaintext) log confirm guessed inputs.
+ */
 export function auditPayloadHash(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+  return payloadDigest(canonicalJson(value));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { payloadDigest } from "../security/secret-box";
 import type { Json } from "../engine/types";
 
 /** JSON with object keys sorted at every level, so equal values always serialise (and hash) alike. */
@@ -10,9 +10,12 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-/** sha256 of what an approver is shown; a decision carrying another hash was made on a stale view. */
+/**
+ * A keyed digest of what an approver is shown; a decision carrying another hash was made on a stale
+ * view. Keyed (not plain sha256) because the summary and data are sealed at rest.
+ */
 export function approvalPayloadHash(summary: string, data: Json | undefined): string {
-  return createHash("sha256").update(canonicalJson({ summary, data: data ?? null })).digest("hex");
+  return payloadDigest(canonicalJson({ summary, data: data ?? null }));
 }
 
 /** A value as a jsonb query parameter: `undefined` becomes SQL NULL, anything else its JSON text. */

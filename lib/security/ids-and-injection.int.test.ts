@@ -246,7 +246,6 @@ describe("S28: injection payloads in filters, sort and search", () => {
     expect((await r.call(runs.GET, { key: r.keys.viewer, path: "/api/v1/runs?search=needle-7" })).body.runs).toHaveLength(1);
     expect((await r.call(traces.GET, { key: r.keys.viewer, path: "/api/v1/traces?service=svc-needle" })).body.traces).toHaveLength(1);
     const unfilteredTraces = (await r.call(traces.GET, { key: r.keys.viewer })).body.traces;
-    const unfilteredUsage = (await r.call(usage.GET, { key: r.keys.viewer })).body.rows;
 
     const before = await r.counts();
     for (const payload of INJECTIONS) {
@@ -269,10 +268,10 @@ describe("S28: injection payloads in filters, sort and search", () => {
       for (const param of ["action", "limit", "cursor", "actor", "sort"]) {
         emptyOrRefused(await r.call(audit.GET, { key: r.keys.admin, path: `/api/v1/audit?${param}=${q}` }), "entries");
       }
-      for (const param of ["groupBy", "from", "to", "workflow", "version", "model"]) {
+      // An unknown parameter (sort) is refused like a bad value.
+      for (const param of ["groupBy", "from", "to", "workflow", "version", "model", "sort"]) {
         emptyOrRefused(await r.call(usage.GET, { key: r.keys.viewer, path: `/api/v1/usage?${param}=${q}` }), "rows");
       }
-      expect((await r.call(usage.GET, { key: r.keys.viewer, path: `/api/v1/usage?sort=${q}` })).body.rows).toEqual(unfilteredUsage);
     }
     expect(await r.counts()).toEqual(before);
     // Nothing else was reached either: the key hashes never show up in any answer.

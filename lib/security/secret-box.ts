@@ -106,6 +106,23 @@ export function blindHashes(words: readonly string[], keyId: string, ring: KeyRi
   return words.map((word) => createHmac("sha256", indexKey).update(word, "utf8").digest("base64url").slice(0, 22));
 }
 
+const digestKeys = new WeakMap<Buffer, Buffer>();
+
+/**
+ * A keyed digest of a payload (HMAC-SHA256 under a key derived from the active ring key), as
+ * `<keyId>.<hex>`. Used where a hash of sealed data sits in plaintext (approval payload hashes,
+ * audit rows): an unkeyed sha256 would let anyone holding a dump confirm a guessed payload.
+ */
+export function payloadDigest(text: string, ring: KeyRing = activeKeyRing()): string {
+  const key = ring.keys.get(ring.activeId)!;
+  let digestKey = digestKeys.get(key);
+  if (!digestKey) {
+    digestKey = Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), "waymark payload digest v1", 32));
+    digestKeys.set(key, digestKey);
+  }
+  return `${ring.activeId}.${createHmac("sha256", digestKey).update(text, "utf8").digest("hex")}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The process's key ring
 
