@@ -3,7 +3,7 @@ export default function Loading() {
   return (
     <div className="stack" aria-busy="true">
       <span className="skeleton" style={{ width: 220, height: 24 }} />
-      <span className="skeleton" style={{ width: 420, height: 14 }} />
+      <span className="skeleton" style={{ width: 420, maxWidth: "100%", height: 14 }} />
       <div className="card card-body" style={{ marginTop: 8 }}>
         <div className="stack-sm" role="status" aria-label="Loading">
           {Array.from({ length: 8 }, (_, i) => (
