@@ -9,6 +9,12 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { admin, ApprovalsPage, baseURL, bearer, LoginPage, RunPage, signedInPage, unique } from "./pages/console";
 
+/**
+ * gpt-4o-mini's shipped price, as the step detail shows a charge. The demo provider caches a prompt
+ * prefix it has seen before (other specs may have sent it), so the cached price shows when it applied.
+ */
+const AT_SEED_PRICE = /at \$0\.15 in (\/ \$0\.075 cached )?\/ \$0\.6 out per 1M tokens/;
+
 const OUT = "test-results/screenshots";
 
 /** A small freight quote (no approval step) whose LLM call does not fit `budget`. */
@@ -110,8 +116,7 @@ test("a run over its budget pauses into the inbox; raising the limit there lets 
   await expect(charges.nth(0)).toHaveAttribute("data-status", "failed");
   await expect(charges.nth(0)).toContainText("a failed attempt is charged what it used");
   await expect(charges.nth(1)).toHaveAttribute("data-status", "succeeded");
-  // The demo provider caches a prompt prefix it has seen before, so the cached price shows when it applied.
-  await expect(charges.nth(1)).toContainText(/at \$0\.15 in (\/ \$0\.075 cached )?\/ \$0\.6 out per 1M tokens/);
+  await expect(charges.nth(1)).toContainText(AT_SEED_PRICE);
 
   await shoot(browser, `/runs/${runId}`, "budget-timeline-raised", async (shot) => {
     await expect(shot.locator("[data-run-status]")).toHaveAttribute("data-run-status", "succeeded");
@@ -191,7 +196,7 @@ test("an admin schedules a new price: the price in force stays, and an earlier r
   expect(after).toEqual(before);
   await new RunPage(page).open(raisedRunId);
   await new RunPage(page).selectStep("draft-quote");
-  await expect(new RunPage(page).stepDetail.getByTestId("charge").nth(1)).toContainText("at $0.15 in / $0.6 out per 1M tokens");
+  await expect(new RunPage(page).stepDetail.getByTestId("charge").nth(1)).toContainText(AT_SEED_PRICE);
 
   await shoot(browser, "/admin/prices", "admin-prices", async (shot) => {
     await expect(shot.locator('tr[data-model="gpt-4o-mini"]').getByTestId("scheduled-price")).toBeVisible();
