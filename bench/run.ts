@@ -23,6 +23,7 @@ import { createRedis } from "../lib/queue/connection";
 import { noopTracer } from "../lib/telemetry/noop-tracer";
 import { startWorkerRuntime } from "../lib/control/worker-runtime";
 import { configureFixtures, fixtureWorkflows } from "../lib/testing/fixture-workflows";
+import { prepareEncryptionKey } from "../lib/cli/prepare";
 
 const base = getConfig();
 const dbUrl = new URL(base.DATABASE_URL);
@@ -36,6 +37,8 @@ const configOverrides = {
   WAYMARK_RECONCILE_INTERVAL_MS: "60000",
 };
 const config = loadConfig({ ...processEnv(), ...configOverrides });
+// Payloads are sealed as in production: the same key `npm start` uses (created if missing).
+prepareEncryptionKey(config);
 const log = createLogger({ name: "bench", level: "warn" });
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
