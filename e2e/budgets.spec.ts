@@ -160,7 +160,8 @@ test("an approver aborts a run at its budget pause: it fails with a clear reason
 });
 
 test("an admin schedules a new price: the price in force stays, and an earlier run keeps what it was charged", async ({ browser, request }) => {
-  test.skip(!raisedRunId, "needs the run of the first test");
+  // The earlier run is the first test's (the file runs in order, one worker): without it this fails, never skips.
+  expect(raisedRunId, "the run raised in the first test of this file").toBeTruthy();
   const before = await runCost(request, raisedRunId);
   expect(before.charges.map((charge) => charge.attempt)).toEqual([1, 2]);
   expect(before.charges[1]!.price).toEqual({ priceId: "price_seed_gpt-4o-mini", inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075, effectiveFrom: "2000-01-01T00:00:00.000Z" });
