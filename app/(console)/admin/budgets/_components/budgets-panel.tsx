@@ -10,7 +10,7 @@ import { deleteBudgetAction, saveBudgetAction } from "../actions";
 import adminStyles from "../../_components/admin.module.css";
 import styles from "./budgets.module.css";
 import { submitKeepingValues } from "./keep-values";
-import { UsageBar } from "./usage-bar";
+import { UsageBar } from "../../../../_ui/usage-bar";
 
 const SCOPE_LABEL: Record<BudgetPolicyWithUsage["scope"], string> = {
   "workflow-day": "Workflow, per day",
